@@ -1,0 +1,60 @@
+package auth
+
+import (
+	"crypto/subtle"
+	"strings"
+	"time"
+)
+
+// TokenPrefix starts every API token, so a leaked one is easy to recognize
+// in code, logs and secret scanners.
+const TokenPrefix = "puente_"
+
+// Token is an API client's credential: a public id for lookup and a secret
+// stored only as a hash. It acts for one user, within its scopes, until it
+// expires or is revoked.
+type Token struct {
+	ID         int64      `json:"id"`
+	UserID     int64      `json:"user_id"`
+	Name       string     `json:"name"`
+	PublicID   string     `json:"public_id"`
+	SecretHash string     `json:"-"`
+	Scopes     []string   `json:"scopes"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ExpiresAt  time.Time  `json:"expires_at"`
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+}
+
+// NewToken returns a token for user and the bearer string to hand to the
+// client once; Puente cannot show it again.
+func NewToken(user int64, name string, scopes []string, now time.Time, ttl time.Duration) (bearer string, t Token) {
+	public := strings.ToLower(strings.NewReplacer("-", "", "_", "").Replace(randomString(12)))[:12]
+	secret := randomString(32)
+	t = Token{UserID: user, Name: name, PublicID: public, SecretHash: HashID(secret), Scopes: scopes, CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	return TokenPrefix + public + "_" + secret, t
+}
+
+// SplitBearer separates a bearer string into its public id and secret, or
+// reports that it is not shaped like a Puente token.
+func SplitBearer(bearer string) (public, secret string, ok bool) {
+	rest, ok := strings.CutPrefix(bearer, TokenPrefix)
+	if !ok {
+		return "", "", false
+	}
+	public, secret, ok = strings.Cut(rest, "_")
+	if !ok || len(public) != 12 || len(secret) < 40 {
+		return "", "", false
+	}
+	return public, secret, true
+}
+
+// Matches reports, in constant time, whether secret is this token's secret.
+func (t *Token) Matches(secret string) bool {
+	return subtle.ConstantTimeCompare([]byte(HashID(secret)), []byte(t.SecretHash)) == 1
+}
+
+// Usable reports whether the token may authenticate a request at now.
+func (t *Token) Usable(now time.Time) bool {
+	return t.RevokedAt == nil && now.Before(t.ExpiresAt)
+}

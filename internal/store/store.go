@@ -1,0 +1,221 @@
+// Package store keeps Puente's records in SQL: SQLite embedded by default,
+// PostgreSQL for multi-user deployments. Queries are written once, with ?
+// placeholders, and rebound for PostgreSQL; the two engines differ only in
+// their migrations and in the few places the dialect names.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"puente/internal/problem"
+)
+
+// Engine names a SQL engine Puente runs on.
+type Engine string
+
+// The supported engines.
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// DB is Puente's store.
+type DB struct {
+	sql    *sql.DB
+	engine Engine
+	// Now is the store's clock, replaced in tests.
+	Now func() time.Time
+}
+
+// Open connects to the database named by dsn: a postgres:// or postgresql://
+// URL for PostgreSQL, or a file path (optionally prefixed "sqlite:") for an
+// embedded SQLite database, created if it does not exist. It does not migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	engine, driver, source, err := parseDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	db, err := sql.Open(driver, source)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", engine, err)
+	}
+	if engine == SQLite {
+		// One writer at a time is SQLite's model; more connections than
+		// that only adds lock contention for readers during writes.
+		db.SetMaxOpenConns(4)
+	} else {
+		db.SetMaxOpenConns(20)
+	}
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", engine, err)
+	}
+	return &DB{sql: db, engine: engine, Now: time.Now}, nil
+}
+
+func parseDSN(dsn string) (engine Engine, driver, source string, err error) {
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return Postgres, "pgx", dsn, nil
+	case dsn == "":
+		return "", "", "", errors.New("open store: empty database name")
+	}
+	path := strings.TrimPrefix(dsn, "sqlite:")
+	if path != ":memory:" {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return "", "", "", fmt.Errorf("open store: %w", err)
+		}
+	}
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(ON)", "busy_timeout(10000)"} {
+		q.Add("_pragma", p)
+	}
+	// BEGIN IMMEDIATE takes the write lock when a transaction starts, so
+	// two writers wait on the busy timeout instead of deadlocking.
+	q.Set("_txlock", "immediate")
+	return SQLite, "sqlite", "file:" + path + "?" + q.Encode(), nil
+}
+
+// Engine reports which engine the store runs on.
+func (db *DB) Engine() Engine { return db.engine }
+
+// Close closes the database.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
+
+// SQL exposes the connection pool to the store's tests and to the backup
+// tooling; the rest of Puente goes through DB's methods.
+func (db *DB) SQL() *sql.DB { return db.sql }
+
+// queryer is what both *sql.DB and *sql.Tx offer; unexported helpers take
+// one so that exported methods decide the transaction.
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// tx runs fn in a transaction, committing when it returns nil.
+func (db *DB) tx(ctx context.Context, fn func(q queryer) error) error {
+	t, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return translate(err)
+	}
+	if err := fn(dialectTx{t, db.engine}); err != nil {
+		t.Rollback()
+		return err
+	}
+	return translate(t.Commit())
+}
+
+// q returns the pool wrapped with the dialect's placeholder rebinding.
+func (db *DB) q() queryer { return dialectTx{db.sql, db.engine} }
+
+// dialectTx rebinds ? placeholders to $n for PostgreSQL.
+type dialectTx struct {
+	q      queryer
+	engine Engine
+}
+
+func (d dialectTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return d.q.ExecContext(ctx, d.rebind(query), args...)
+}
+
+func (d dialectTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return d.q.QueryContext(ctx, d.rebind(query), args...)
+}
+
+func (d dialectTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return d.q.QueryRowContext(ctx, d.rebind(query), args...)
+}
+
+func (d dialectTx) rebind(query string) string {
+	if d.engine != Postgres {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// translate maps engine errors to Puente's error vocabulary: a unique
+// violation is a conflict, a broken reference is invalid input, and no
+// rows is not found. Anything else stays internal.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return problem.Wrap(problem.NotFound, "error.not_found", err)
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return problem.Wrap(problem.Conflict, "error.conflict", err)
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return problem.Wrap(problem.Invalid, "error.reference", err)
+		}
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "23505":
+			return problem.Wrap(problem.Conflict, "error.conflict", err)
+		case "23503":
+			return problem.Wrap(problem.Invalid, "error.reference", err)
+		}
+	}
+	return err
+}
+
+// Times are stored as Unix microseconds.
+func micros(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
+func fromMicros(us int64) time.Time {
+	if us == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(us).UTC()
+}
+
+func fromNullMicros(n sql.NullInt64) *time.Time {
+	if !n.Valid {
+		return nil
+	}
+	t := time.UnixMicro(n.Int64).UTC()
+	return &t
+}
+
+// now returns the store clock's time, truncated to what the columns hold.
+func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }

@@ -1,0 +1,238 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"puente/internal/account"
+	"puente/internal/problem"
+)
+
+const userColumns = "u.id, u.org_id, u.email, u.name, u.lang, u.password_hash, u.disabled, u.failed_logins, u.locked_until, u.created_at, u.updated_at"
+
+// CreateUser validates u and stores it with its password hash, which the
+// caller has already made. The organization must exist and be enabled.
+func (db *DB) CreateUser(ctx context.Context, u *account.User) error {
+	if err := u.Normalize(); err != nil {
+		return err
+	}
+	if u.PasswordHash == "" {
+		return problem.New(problem.Internal, "error.internal")
+	}
+	now := db.now()
+	return db.tx(ctx, func(q queryer) error {
+		if err := checkOrgUsable(ctx, q, u.OrgID); err != nil {
+			return err
+		}
+		err := q.QueryRowContext(ctx, `INSERT INTO users (org_id, email, name, lang, password_hash, disabled, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			u.OrgID, u.Email, u.Name, u.Lang, u.PasswordHash, u.Disabled, micros(now), micros(now)).Scan(&u.ID)
+		if err != nil {
+			return emailConflict(translate(err))
+		}
+		u.CreatedAt, u.UpdatedAt = now, now
+		return setRoles(ctx, q, u.ID, u.Roles)
+	})
+}
+
+// UpdateUser validates u and stores its profile, organization, roles,
+// language and disabled flag. Disabling a user ends their sessions and
+// revokes nothing else: their tokens stop working because the user is
+// disabled, and work again if they are enabled.
+func (db *DB) UpdateUser(ctx context.Context, u *account.User) error {
+	if err := u.Normalize(); err != nil {
+		return err
+	}
+	now := db.now()
+	return db.tx(ctx, func(q queryer) error {
+		if err := checkOrgUsable(ctx, q, u.OrgID); err != nil {
+			return err
+		}
+		res, err := q.ExecContext(ctx, `UPDATE users SET org_id = ?, email = ?, name = ?, lang = ?, disabled = ?, updated_at = ? WHERE id = ?`,
+			u.OrgID, u.Email, u.Name, u.Lang, u.Disabled, micros(now), u.ID)
+		if err != nil {
+			return emailConflict(translate(err))
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return problem.New(problem.NotFound, "error.not_found")
+		}
+		if u.Disabled {
+			if _, err := q.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ?", u.ID); err != nil {
+				return translate(err)
+			}
+		}
+		u.UpdatedAt = now
+		return setRoles(ctx, q, u.ID, u.Roles)
+	})
+}
+
+func checkOrgUsable(ctx context.Context, q queryer, orgID int64) error {
+	var disabled bool
+	err := q.QueryRowContext(ctx, "SELECT disabled FROM organizations WHERE id = ?", orgID).Scan(&disabled)
+	if err == sql.ErrNoRows || (err == nil && disabled) {
+		return &problem.Error{Kind: problem.Invalid, Key: "error.invalid", Fields: []problem.FieldError{{Field: "organization_id", Key: "user.org_unusable"}}}
+	}
+	return translate(err)
+}
+
+func emailConflict(err error) error {
+	if problem.Is(err, problem.Conflict) {
+		return &problem.Error{Kind: problem.Conflict, Key: "error.conflict", Fields: []problem.FieldError{{Field: "email", Key: "user.email_taken"}}, Err: err}
+	}
+	return err
+}
+
+func setRoles(ctx context.Context, q queryer, id int64, roles []account.Role) error {
+	if _, err := q.ExecContext(ctx, "DELETE FROM user_roles WHERE user_id = ?", id); err != nil {
+		return translate(err)
+	}
+	for _, r := range roles {
+		if _, err := q.ExecContext(ctx, "INSERT INTO user_roles (user_id, role) VALUES (?, ?)", id, r); err != nil {
+			return translate(err)
+		}
+	}
+	return nil
+}
+
+// SetPassword replaces a user's password hash and ends all their sessions,
+// so a password change locks out anyone who had stolen one. keep names a
+// session hash to spare (the one making the change), or is empty.
+func (db *DB) SetPassword(ctx context.Context, userID int64, hash, keep string) error {
+	return db.tx(ctx, func(q queryer) error {
+		res, err := q.ExecContext(ctx, "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0, updated_at = ? WHERE id = ?", hash, micros(db.now()), userID)
+		if err != nil {
+			return translate(err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return problem.New(problem.NotFound, "error.not_found")
+		}
+		_, err = q.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ? AND hash <> ?", userID, keep)
+		return translate(err)
+	})
+}
+
+// SetLanguage remembers the language a user chose.
+func (db *DB) SetLanguage(ctx context.Context, userID int64, lang string) error {
+	_, err := db.q().ExecContext(ctx, "UPDATE users SET lang = ? WHERE id = ?", lang, userID)
+	return translate(err)
+}
+
+// User returns the user with id.
+func (db *DB) User(ctx context.Context, id int64) (*account.User, error) {
+	return db.oneUser(ctx, "u.id = ?", id)
+}
+
+// UserByEmail returns the user with the given (already normalized) email.
+func (db *DB) UserByEmail(ctx context.Context, email string) (*account.User, error) {
+	return db.oneUser(ctx, "u.email = ?", email)
+}
+
+func (db *DB) oneUser(ctx context.Context, where string, arg any) (*account.User, error) {
+	users, err := db.users(ctx, where, arg)
+	if err != nil {
+		return nil, err
+	}
+	if len(users) == 0 {
+		return nil, problem.New(problem.NotFound, "error.not_found")
+	}
+	return &users[0], nil
+}
+
+// UserFilter narrows a list of users.
+type UserFilter struct {
+	OrgID int64 // zero for every organization
+}
+
+// Users lists users by name.
+func (db *DB) Users(ctx context.Context, f UserFilter) ([]account.User, error) {
+	if f.OrgID != 0 {
+		return db.users(ctx, "u.org_id = ?", f.OrgID)
+	}
+	return db.users(ctx, "1 = ?", 1)
+}
+
+func (db *DB) users(ctx context.Context, where string, arg any) ([]account.User, error) {
+	rows, err := db.q().QueryContext(ctx, "SELECT "+userColumns+`, r.role FROM users u
+		LEFT JOIN user_roles r ON r.user_id = u.id WHERE `+where+" ORDER BY lower(u.name), u.id, r.role", arg)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []account.User
+	for rows.Next() {
+		var u account.User
+		var locked, created, updated int64
+		var role sql.NullString
+		if err := rows.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &u.Lang, &u.PasswordHash, &u.Disabled, &u.FailedLogins, &locked, &created, &updated, &role); err != nil {
+			return nil, translate(err)
+		}
+		if n := len(out); n > 0 && out[n-1].ID == u.ID {
+			out[n-1].Roles = append(out[n-1].Roles, account.Role(role.String))
+			continue
+		}
+		u.LockedUntil, u.CreatedAt, u.UpdatedAt = fromMicros(locked), fromMicros(created), fromMicros(updated)
+		if role.Valid {
+			u.Roles = []account.Role{account.Role(role.String)}
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, translate(err)
+	}
+	for i := range out {
+		u := &out[i]
+		u.Roles = orderRoles(u.Roles)
+	}
+	return out, nil
+}
+
+func orderRoles(in []account.Role) []account.Role {
+	var out []account.Role
+	for _, r := range account.Roles {
+		for _, have := range in {
+			if have == r {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
+// CountUsers counts users who are not disabled.
+func (db *DB) CountUsers(ctx context.Context) (int, error) {
+	return db.count(ctx, "SELECT COUNT(*) FROM users WHERE NOT disabled")
+}
+
+// LoginFailed counts a failed sign-in for a user and, when the count reaches
+// threshold, locks the account until now+lockFor. It returns the time the
+// account is locked until, zero if it is not.
+func (db *DB) LoginFailed(ctx context.Context, userID int64, threshold int, lockFor time.Duration) (time.Time, error) {
+	now := db.now()
+	var locked time.Time
+	err := db.tx(ctx, func(q queryer) error {
+		var failed int
+		if err := q.QueryRowContext(ctx, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins", userID).Scan(&failed); err != nil {
+			return translate(err)
+		}
+		if failed%threshold != 0 {
+			return nil
+		}
+		locked = now.Add(lockFor)
+		_, err := q.ExecContext(ctx, "UPDATE users SET locked_until = ? WHERE id = ?", micros(locked), userID)
+		return translate(err)
+	})
+	return locked, err
+}
+
+// LoginSucceeded clears a user's failed sign-in count and lock, and
+// optionally stores a rehashed password.
+func (db *DB) LoginSucceeded(ctx context.Context, userID int64, newHash string) error {
+	var err error
+	if newHash != "" {
+		_, err = db.q().ExecContext(ctx, "UPDATE users SET failed_logins = 0, locked_until = 0, password_hash = ? WHERE id = ?", newHash, userID)
+	} else {
+		_, err = db.q().ExecContext(ctx, "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?", userID)
+	}
+	return translate(err)
+}

@@ -140,7 +140,7 @@ func (u *User) Normalize() error {
 		f.Add("lang", "field.choose_one")
 	}
 	if len(u.Roles) == 0 {
-		f.Add("roles", "user.roles_required")
+		f.Add("roles", "users.roles_required")
 	}
 	for _, r := range u.Roles {
 		if !slices.Contains(Roles, r) {

@@ -47,7 +47,7 @@ func (db *DB) UpdateOrganization(ctx context.Context, o *account.Organization) e
 
 func orgConflict(err error) error {
 	if problem.Is(err, problem.Conflict) {
-		return &problem.Error{Kind: problem.Conflict, Key: "error.conflict", Fields: []problem.FieldError{{Field: "name", Key: "organization.name_taken"}}, Err: err}
+		return &problem.Error{Kind: problem.Conflict, Key: "error.conflict", Fields: []problem.FieldError{{Field: "name", Key: "orgs.name_taken"}}, Err: err}
 	}
 	return err
 }

@@ -179,7 +179,7 @@ func translate(err error) error {
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 			return problem.Wrap(problem.Conflict, "error.conflict", err)
 		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-			return problem.Wrap(problem.Invalid, "error.reference", err)
+			return problem.Wrap(problem.Invalid, "error.bad_reference", err)
 		}
 	}
 	var pe *pgconn.PgError
@@ -188,7 +188,7 @@ func translate(err error) error {
 		case "23505":
 			return problem.Wrap(problem.Conflict, "error.conflict", err)
 		case "23503":
-			return problem.Wrap(problem.Invalid, "error.reference", err)
+			return problem.Wrap(problem.Invalid, "error.bad_reference", err)
 		}
 	}
 	return err

@@ -144,7 +144,7 @@ func TestUsers(t *testing.T) {
 		}
 
 		err = db.CreateUser(ctx, &account.User{OrgID: org.ID, Email: "ANA.PEREZ@example.org", Name: "Other", Roles: []account.Role{account.Analyst}, PasswordHash: "x"})
-		if pe := problem.As(err); pe.Kind != problem.Conflict || pe.Fields[0].Key != "user.email_taken" {
+		if pe := problem.As(err); pe.Kind != problem.Conflict || pe.Fields[0].Key != "users.email_taken" {
 			t.Fatalf("duplicate email: err = %v, want conflict on email", err)
 		}
 		err = db.CreateUser(ctx, &account.User{OrgID: 424242, Email: "x@example.org", Name: "X", Roles: []account.Role{account.Analyst}, PasswordHash: "x"})

@@ -71,14 +71,14 @@ func checkOrgUsable(ctx context.Context, q queryer, orgID int64) error {
 	var disabled bool
 	err := q.QueryRowContext(ctx, "SELECT disabled FROM organizations WHERE id = ?", orgID).Scan(&disabled)
 	if err == sql.ErrNoRows || (err == nil && disabled) {
-		return &problem.Error{Kind: problem.Invalid, Key: "error.invalid", Fields: []problem.FieldError{{Field: "organization_id", Key: "user.org_unusable"}}}
+		return &problem.Error{Kind: problem.Invalid, Key: "error.invalid", Fields: []problem.FieldError{{Field: "organization_id", Key: "users.org_unusable"}}}
 	}
 	return translate(err)
 }
 
 func emailConflict(err error) error {
 	if problem.Is(err, problem.Conflict) {
-		return &problem.Error{Kind: problem.Conflict, Key: "error.conflict", Fields: []problem.FieldError{{Field: "email", Key: "user.email_taken"}}, Err: err}
+		return &problem.Error{Kind: problem.Conflict, Key: "error.conflict", Fields: []problem.FieldError{{Field: "email", Key: "users.email_taken"}}, Err: err}
 	}
 	return err
 }

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"puente/internal/demo"
+	"puente/internal/password"
+	"puente/internal/web"
+)
+
+func runServe(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := newFlagSet("serve", `Usage: puente serve [--addr HOST:PORT] [--data DIR] [--db URL] [--demo] [--tls-cert FILE --tls-key FILE]
+
+Runs the web app and the JSON API until interrupted (Ctrl-C or SIGTERM), then
+finishes the requests under way and stops. Logs go to standard error as JSON
+lines and never hold personal data.
+
+Examples:
+  puente serve --demo                       fictional demo data, http://127.0.0.1:8080
+  puente serve --addr 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem
+  puente serve --db postgres://puente@localhost/puente --behind-proxy
+`, out)
+	var d dataFlags
+	d.register(fs)
+	addr := fs.String("addr", "127.0.0.1:8080", "`address` to listen on")
+	demoFlag := fs.Bool("demo", false, "fill an empty database with fictional demo data and show the demo banner")
+	tlsCert := fs.String("tls-cert", "", "TLS certificate `file` (PEM); serve HTTPS")
+	tlsKey := fs.String("tls-key", "", "TLS private key `file` (PEM)")
+	proxy := fs.Bool("behind-proxy", false, "trust X-Forwarded-Proto and X-Forwarded-For from a TLS-terminating reverse proxy")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return errors.New("serve: --tls-cert and --tls-key go together")
+	}
+	log := slog.New(slog.NewJSONHandler(errOut, nil))
+
+	db, key, err := d.open(ctx, errOut)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	if *demoFlag {
+		logins, err := demo.Seed(ctx, db, func(pw string) (string, error) { return password.Hash(pw, password.Default) })
+		marked, serr := db.Setting(ctx, demo.SettingKey)
+		switch {
+		case serr != nil:
+			return serr
+		case err == nil:
+			printLogins(out, logins)
+		case marked == "1":
+			printLogins(out, demo.Logins())
+		default:
+			return fmt.Errorf("serve --demo: %w", err)
+		}
+	}
+	isDemo, err := db.Setting(ctx, demo.SettingKey)
+	if err != nil {
+		return err
+	}
+	srv, err := web.New(web.Config{Store: db, Key: key, Logger: log, Version: buildVersion(), Demo: isDemo == "1", TrustProxy: *proxy})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	if *tlsCert == "" && !*proxy && !isLoopback(ln.Addr()) {
+		log.Warn("serving plain HTTP on a non-loopback address: passwords and session cookies cross the network unencrypted; use --tls-cert/--tls-key or a TLS proxy with --behind-proxy")
+	}
+	scheme := "http"
+	if *tlsCert != "" {
+		scheme = "https"
+	}
+	fmt.Fprintf(out, "Puente %s is serving on %s://%s (%s database). Press Ctrl-C to stop.\n", buildVersion(), scheme, ln.Addr(), db.Engine())
+	return serveUntilDone(ctx, srv, ln, *tlsCert, *tlsKey, log)
+}
+
+func serveUntilDone(ctx context.Context, srv *web.Server, ln net.Listener, cert, key string, log *slog.Logger) error {
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() {
+		if cert != "" {
+			errc <- hs.ServeTLS(ln, cert, key)
+		} else {
+			errc <- hs.Serve(ln)
+		}
+	}()
+	sweep := time.NewTicker(10 * time.Minute)
+	defer sweep.Stop()
+	for {
+		select {
+		case err := <-errc:
+			return fmt.Errorf("serve: %w", err)
+		case <-sweep.C:
+			srv.Sweep(ctx)
+		case <-ctx.Done():
+			log.Info("shutting down: finishing requests under way")
+			sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+			defer cancel()
+			if err := hs.Shutdown(sctx); err != nil {
+				return fmt.Errorf("shutdown: %w", err)
+			}
+			log.Info("stopped")
+			return nil
+		}
+	}
+}
+
+func isLoopback(a net.Addr) bool {
+	ta, ok := a.(*net.TCPAddr)
+	return ok && ta.IP.IsLoopback()
+}
+
+func printLogins(out io.Writer, logins []demo.Login) {
+	fmt.Fprintf(out, "Demo data: every person and organization is fictional. Sign in with any of these (password %q):\n", demo.Password)
+	for _, l := range logins {
+		fmt.Fprintf(out, "  %-32s %-17s %s\n", l.Email, l.Role, l.Org)
+	}
+}

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"puente/internal/account"
+	"puente/internal/password"
+	"puente/internal/problem"
+)
+
+// stdin is replaced in tests.
+var stdin io.Reader = os.Stdin
+
+const userAddHelp = `Usage: puente user add --email EMAIL --name NAME --role ROLE[,ROLE…]
+                       (--org ID | --new-org NAME --country US|MX --kind KIND)
+                       [--lang en|es] [--password-stdin] [--data DIR] [--db URL]
+
+Creates a user without the web app: the first administrator of a new
+deployment, or an administrator locked out of the web app. With
+--password-stdin the password is read from the first line of standard
+input; without it a strong password is generated and printed once.
+
+Roles: admin, supervisor, caseworker, screener, hotline_operator, analyst.
+Kinds: ngo, shelter, legal, medical, mental_health, labor_rights, hotline,
+       law_enforcement, government, consulate.
+
+Examples:
+  puente user add --email ana@example.org --name "Ana Pérez" --role admin \
+      --new-org "Casa Ejemplo" --country MX --kind shelter
+  echo "$PASSWORD" | puente user add --email luis@example.org \
+      --name "Luis Ortega" --role caseworker,screener --org 3 --password-stdin
+`
+
+func runUser(ctx context.Context, args []string, out, errOut io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(out, userAddHelp)
+		if len(args) == 0 {
+			return errors.New("user: missing subcommand (add)")
+		}
+		return nil
+	}
+	if args[0] != "add" {
+		return fmt.Errorf("user: unknown subcommand %q (want add)", args[0])
+	}
+	fs := newFlagSet("user add", userAddHelp, out)
+	var d dataFlags
+	d.register(fs)
+	email := fs.String("email", "", "the user's `email`, used to sign in")
+	name := fs.String("name", "", "the user's full `name`")
+	roles := fs.String("role", "", "comma-separated `roles`")
+	orgID := fs.Int64("org", 0, "`id` of an existing organization")
+	newOrg := fs.String("new-org", "", "create an organization with this `name` for the user")
+	country := fs.String("country", "", "with --new-org: `US or MX`")
+	kind := fs.String("kind", "", "with --new-org: the organization's `kind`")
+	lang := fs.String("lang", "", "preferred `language`: en or es (default: follow the browser)")
+	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("user add: unexpected argument %q", fs.Arg(0))
+	}
+	if (*orgID == 0) == (*newOrg == "") {
+		return errors.New("user add: give exactly one of --org ID or --new-org NAME")
+	}
+	u := account.User{Email: *email, Name: *name, Lang: *lang}
+	for _, r := range strings.Split(*roles, ",") {
+		if r = strings.TrimSpace(r); r != "" {
+			u.Roles = append(u.Roles, account.Role(r))
+		}
+	}
+	pw, generated, err := readPassword(*pwStdin)
+	if err != nil {
+		return err
+	}
+	if key := password.Check(pw, u.Email, u.Name); key != "" {
+		return fmt.Errorf("user add: password refused (%s): at least %d characters, not a common password, not built on the name or email", key, password.MinLength)
+	}
+	db, _, err := d.open(ctx, errOut)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *newOrg != "" {
+		o := account.Organization{Name: *newOrg, Country: account.Country(*country), Kind: account.OrgKind(*kind)}
+		if err := db.CreateOrganization(ctx, &o); err != nil {
+			return fmt.Errorf("user add: organization: %s", describe(err))
+		}
+		fmt.Fprintf(out, "Created organization %d: %s\n", o.ID, o.Name)
+		*orgID = o.ID
+	}
+	u.OrgID = *orgID
+	if u.PasswordHash, err = password.Hash(pw, password.Default); err != nil {
+		return err
+	}
+	if err := db.CreateUser(ctx, &u); err != nil {
+		return fmt.Errorf("user add: %s", describe(err))
+	}
+	fmt.Fprintf(out, "Created user %d: %s (%s)\n", u.ID, u.Email, strings.Trim(fmt.Sprint(u.Roles), "[]"))
+	if generated {
+		fmt.Fprintf(out, "Password (shown once; the user should change it after signing in): %s\n", pw)
+	}
+	return nil
+}
+
+func readPassword(fromStdin bool) (pw string, generated bool, err error) {
+	if !fromStdin {
+		b := make([]byte, 15)
+		if _, err := rand.Read(b); err != nil {
+			return "", false, err
+		}
+		s := strings.ToLower(base32.StdEncoding.EncodeToString(b))
+		return s[0:6] + "-" + s[6:12] + "-" + s[12:18] + "-" + s[18:24], true, nil
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+		return "", false, errors.New("user add: --password-stdin: no password on standard input")
+	}
+	return strings.TrimRight(line, "\r\n"), false, nil
+}
+
+// describe turns a validation problem into one line for a terminal.
+func describe(err error) string {
+	pe := problem.As(err)
+	if len(pe.Fields) == 0 {
+		return err.Error()
+	}
+	var parts []string
+	for _, f := range pe.Fields {
+		parts = append(parts, f.Field+": "+f.Key)
+	}
+	return strings.Join(parts, "; ")
+}

@@ -1,0 +1,46 @@
+package demo_test
+
+import (
+	"context"
+	"testing"
+
+	"puente/internal/demo"
+	"puente/internal/password"
+	"puente/internal/store"
+	"puente/internal/store/storetest"
+)
+
+func TestSeed(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		fast := func(pw string) (string, error) { return password.Hash(pw, password.Params{Memory: 64, Time: 1, Threads: 1}) }
+		logins, err := demo.Seed(ctx, db, fast)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(logins) != 6 {
+			t.Fatalf("got %d logins, want one per role", len(logins))
+		}
+		if n, _ := db.CountOrganizations(ctx); n != len(demo.Organizations) {
+			t.Errorf("organizations = %d, want %d", n, len(demo.Organizations))
+		}
+		for _, l := range logins {
+			u, err := db.UserByEmail(ctx, l.Email)
+			if err != nil || len(u.Roles) != 1 || u.Roles[0] != l.Role {
+				t.Errorf("login %s: user %+v, err %v", l.Email, u, err)
+			}
+		}
+		if v, _ := db.Setting(ctx, demo.SettingKey); v != "1" {
+			t.Error("demo marker not set")
+		}
+		if _, err := demo.Seed(ctx, db, fast); err == nil {
+			t.Error("seeding a non-empty database succeeded")
+		}
+		if got := demo.Logins(); len(got) != len(logins) || got[0] != logins[0] {
+			t.Errorf("Logins() = %v, want %v", got, logins)
+		}
+	})
+	if key := password.Check(demo.Password, "caseworker@"+demo.Domain); key != "" {
+		t.Errorf("the demo password breaks the password policy: %s", key)
+	}
+}

@@ -1,0 +1,291 @@
+package web
+
+import (
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+
+	"puente/internal/access"
+	"puente/internal/account"
+	"puente/internal/password"
+	"puente/internal/problem"
+	"puente/internal/store"
+)
+
+//go:embed openapi.json
+var openAPIDoc []byte
+
+func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "application/json")
+	_, err := w.Write(openAPIDoc)
+	return err
+}
+
+// decodeJSON reads exactly one JSON object into v, refusing unknown
+// fields, trailing data and bodies over the limit, so a misspelt field is
+// an error rather than a silently ignored change.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	body := http.MaxBytesReader(w, r.Body, maxJSONBytes)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if isTooLarge(err) {
+			return problem.Wrap(problem.TooLarge, "error.too_large", err)
+		}
+		var ute *json.UnmarshalTypeError
+		if errors.As(err, &ute) && ute.Field != "" {
+			return &problem.Error{Kind: problem.Invalid, Key: "error.bad_json", Fields: []problem.FieldError{{Field: ute.Field, Key: "field.wrong_type"}}, Err: err}
+		}
+		return problem.Wrap(problem.Invalid, "error.bad_json", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return problem.New(problem.Invalid, "error.bad_json")
+	}
+	return nil
+}
+
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
+	st := stateOf(r)
+	s.writeJSON(w, http.StatusOK, map[string]any{"user": st.user, "scopes": st.token.Scopes})
+	return nil
+}
+
+func (s *Server) apiOrgList(w http.ResponseWriter, r *http.Request) error {
+	f := store.OrganizationFilter{Country: account.Country(r.URL.Query().Get("country")), Kind: account.OrgKind(r.URL.Query().Get("kind"))}
+	orgs, err := s.store.Organizations(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	if orgs == nil {
+		orgs = []account.Organization{}
+	}
+	s.writeJSON(w, http.StatusOK, map[string]any{"organizations": orgs})
+	return nil
+}
+
+type orgInput struct {
+	Name     *string          `json:"name"`
+	Country  *account.Country `json:"country"`
+	Kind     *account.OrgKind `json:"kind"`
+	City     *string          `json:"city"`
+	Region   *string          `json:"region"`
+	Vetted   *bool            `json:"vetted"`
+	Disabled *bool            `json:"disabled"`
+}
+
+func (in orgInput) apply(o *account.Organization) {
+	set(&o.Name, in.Name)
+	set(&o.Country, in.Country)
+	set(&o.Kind, in.Kind)
+	set(&o.City, in.City)
+	set(&o.Region, in.Region)
+	set(&o.Vetted, in.Vetted)
+	set(&o.Disabled, in.Disabled)
+}
+
+func set[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+func (s *Server) apiOrgCreate(w http.ResponseWriter, r *http.Request) error {
+	var in orgInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	var o account.Organization
+	in.apply(&o)
+	if err := s.store.CreateOrganization(r.Context(), &o); err != nil {
+		return err
+	}
+	s.log.Info("organization created", "ref", stateOf(r).ref, "user_id", stateOf(r).user.ID, "org_id", o.ID)
+	s.writeJSON(w, http.StatusCreated, o)
+	return nil
+}
+
+func (s *Server) apiOrgGet(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	o, err := s.store.Organization(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusOK, o)
+	return nil
+}
+
+func (s *Server) apiOrgUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var in orgInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	o, err := s.store.Organization(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	in.apply(o)
+	if err := s.store.UpdateOrganization(r.Context(), o); err != nil {
+		return err
+	}
+	s.log.Info("organization updated", "ref", stateOf(r).ref, "user_id", stateOf(r).user.ID, "org_id", o.ID)
+	s.writeJSON(w, http.StatusOK, o)
+	return nil
+}
+
+func (s *Server) apiUserList(w http.ResponseWriter, r *http.Request) error {
+	st := stateOf(r)
+	var f store.UserFilter
+	if v := r.URL.Query().Get("organization_id"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return &problem.Error{Kind: problem.Invalid, Key: "error.invalid", Fields: []problem.FieldError{{Field: "organization_id", Key: "field.wrong_type"}}}
+		}
+		f.OrgID = id
+	}
+	if !st.user.Has(account.Admin) {
+		f.OrgID = st.user.OrgID
+	}
+	if !access.Allow(st.actor, access.ViewUsers, access.Resource{OrgID: f.OrgID}) {
+		return problem.New(problem.Forbidden, "error.forbidden")
+	}
+	users, err := s.store.Users(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	if users == nil {
+		users = []account.User{}
+	}
+	s.writeJSON(w, http.StatusOK, map[string]any{"users": users})
+	return nil
+}
+
+func (s *Server) apiUserGet(w http.ResponseWriter, r *http.Request) error {
+	st := stateOf(r)
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	u, err := s.store.User(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if !access.Allow(st.actor, access.ViewUsers, access.Resource{OrgID: u.OrgID}) {
+		// Not found rather than forbidden: outsiders learn nothing of who
+		// works where.
+		return problem.New(problem.NotFound, "error.not_found")
+	}
+	s.writeJSON(w, http.StatusOK, u)
+	return nil
+}
+
+type userInput struct {
+	OrgID    *int64          `json:"organization_id"`
+	Email    *string         `json:"email"`
+	Name     *string         `json:"name"`
+	Roles    *[]account.Role `json:"roles"`
+	Lang     *string         `json:"lang"`
+	Disabled *bool           `json:"disabled"`
+	Password *string         `json:"password"`
+}
+
+func (in userInput) apply(u *account.User) {
+	set(&u.OrgID, in.OrgID)
+	set(&u.Email, in.Email)
+	set(&u.Name, in.Name)
+	set(&u.Roles, in.Roles)
+	set(&u.Lang, in.Lang)
+	set(&u.Disabled, in.Disabled)
+}
+
+// validateUserInput normalizes u and checks pw (when given), returning all
+// field errors together.
+func validateUserInput(u *account.User, pw *string, required bool) error {
+	var fields problem.Fields
+	if err := u.Normalize(); err != nil {
+		pe := problem.As(err)
+		if pe.Kind != problem.Invalid {
+			return err
+		}
+		fields = pe.Fields
+	}
+	switch {
+	case pw != nil:
+		if key := password.Check(*pw, u.Email, u.Name); key != "" {
+			fields.Add("password", key)
+		}
+	case required:
+		fields.Add("password", "field.required")
+	}
+	return fields.Err()
+}
+
+func (s *Server) apiUserCreate(w http.ResponseWriter, r *http.Request) error {
+	var in userInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	var u account.User
+	in.apply(&u)
+	if err := validateUserInput(&u, in.Password, true); err != nil {
+		return err
+	}
+	hash, err := password.Hash(*in.Password, s.cfg.Password)
+	if err != nil {
+		return err
+	}
+	u.PasswordHash = hash
+	if err := s.store.CreateUser(r.Context(), &u); err != nil {
+		return err
+	}
+	s.log.Info("user created", "ref", stateOf(r).ref, "user_id", stateOf(r).user.ID, "new_user_id", u.ID)
+	s.writeJSON(w, http.StatusCreated, u)
+	return nil
+}
+
+func (s *Server) apiUserUpdate(w http.ResponseWriter, r *http.Request) error {
+	st := stateOf(r)
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var in userInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	u, err := s.store.User(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	in.apply(u)
+	if err := validateUserInput(u, in.Password, false); err != nil {
+		return err
+	}
+	if u.ID == st.user.ID && (u.Disabled || !u.Has(account.Admin)) {
+		return &problem.Error{Kind: problem.Invalid, Key: "error.invalid", Fields: []problem.FieldError{{Field: "roles", Key: "users.keep_own_admin"}}}
+	}
+	if err := s.store.UpdateUser(r.Context(), u); err != nil {
+		return err
+	}
+	if in.Password != nil {
+		hash, err := password.Hash(*in.Password, s.cfg.Password)
+		if err != nil {
+			return err
+		}
+		if err := s.store.SetPassword(r.Context(), u.ID, hash, ""); err != nil {
+			return err
+		}
+	}
+	s.log.Info("user updated", "ref", st.ref, "user_id", st.user.ID, "target_user_id", u.ID, "password_reset", in.Password != nil)
+	s.writeJSON(w, http.StatusOK, u)
+	return nil
+}

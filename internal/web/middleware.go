@@ -1,0 +1,239 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"puente/internal/access"
+	"puente/internal/auth"
+	"puente/internal/i18n"
+	"puente/internal/problem"
+)
+
+// statusWriter remembers the status code for logs and metrics.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// withState creates the request's state, then logs and measures the
+// request once it is done. The log line holds the route pattern, never the
+// path or query, and the user's id, never their name or email.
+func (s *Server) withState(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		st := &state{ref: newRef(), secure: s.isSecure(r)}
+		st.lang = s.pickLanguage(r)
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, withState(r, st))
+		route := st.route
+		if route == "" {
+			route = "unmatched"
+		}
+		elapsed := time.Since(start)
+		s.metrics.observe(r.Method, route, sw.status, elapsed)
+		attrs := []any{"ref", st.ref, "method", r.Method, "route", route, "status", sw.status, "ms", elapsed.Milliseconds()}
+		if st.user != nil {
+			attrs = append(attrs, "user_id", st.user.ID)
+		}
+		s.log.Info("request", attrs...)
+	})
+}
+
+// isSecure reports whether the browser will keep Secure cookies for this
+// request: over TLS, behind a trusted TLS proxy, or on a loopback address,
+// which browsers treat as a secure context.
+func (s *Server) isSecure(r *http.Request) bool {
+	if r.TLS != nil || (s.cfg.TrustProxy && r.Header.Get("X-Forwarded-Proto") == "https") {
+		return true
+	}
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// clientIP is the address sign-in throttling counts against.
+func (s *Server) clientIP(r *http.Request) string {
+	if s.cfg.TrustProxy {
+		if f := r.Header.Get("X-Forwarded-For"); f != "" {
+			first, _, _ := strings.Cut(f, ",")
+			return strings.TrimSpace(first)
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// pickLanguage follows the person's explicit choice (cookie) and otherwise
+// their browser. A signed-in user's saved choice overrides both later, in
+// authenticate.
+func (s *Server) pickLanguage(r *http.Request) string {
+	if c, err := r.Cookie(langCookie); err == nil && i18n.Supported(c.Value) {
+		return c.Value
+	}
+	return i18n.Match(r.Header.Get("Accept-Language"))
+}
+
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				st := stateOf(r)
+				s.log.Error("panic", "ref", st.ref, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				s.fail(w, r, problem.Wrap(problem.Internal, "error.internal", fmt.Errorf("panic: %v", v)))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// contentSecurityPolicy allows no scripts at all: Puente needs none, and a
+// page that runs none cannot be made to run an attacker's.
+const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if r.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		if !strings.HasPrefix(r.URL.Path, "/static/") {
+			// Pages can show survivors' data: never keep them in a
+			// shared computer's cache.
+			h.Set("Cache-Control", "no-store")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// authenticate identifies the caller. API routes accept only bearer tokens
+// and pages only the session cookie, so a browser session can never be
+// ridden by a cross-site request to the API, and a token never by a page.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := stateOf(r)
+		ctx := r.Context()
+		if isAPI(r) {
+			if h := r.Header.Get("Authorization"); h != "" {
+				if err := s.authenticateToken(r, st, h); err != nil {
+					s.fail(w, r, err)
+					return
+				}
+			}
+			next.ServeHTTP(w, r)
+			return
+		}
+		if c, err := r.Cookie(s.cookieName(st, sessionCookie)); err == nil && c.Value != "" {
+			sess, err := s.store.Session(ctx, auth.HashID(c.Value))
+			now := s.now()
+			switch {
+			case err == nil && sess.Live(now, s.cfg.Timeouts):
+				u, err := s.store.User(ctx, sess.UserID)
+				if err == nil && !u.Disabled {
+					st.user, st.session, st.sessionID = u, sess, c.Value
+					st.actor = access.ActorFor(u)
+					if u.Lang != "" {
+						st.lang = u.Lang
+					}
+					// Write last-seen at most once a minute: the idle
+					// timeout needs no finer grain.
+					if now.Sub(sess.LastSeenAt) > time.Minute {
+						if err := s.store.TouchSession(ctx, sess.Hash, now); err != nil {
+							s.log.Error("touch session", "ref", st.ref, "err", err)
+						}
+					}
+				}
+			case err == nil:
+				s.store.DeleteSession(ctx, sess.Hash)
+				s.clearCookie(w, st, sessionCookie)
+			case !problem.Is(err, problem.NotFound):
+				s.fail(w, r, err)
+				return
+			}
+		}
+		if c, err := r.Cookie(s.cookieName(st, preCookie)); err == nil && len(c.Value) >= 32 {
+			st.preID = c.Value
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) authenticateToken(r *http.Request, st *state, header string) error {
+	unauthorized := problem.New(problem.Unauthorized, "error.token")
+	bearer, ok := strings.CutPrefix(header, "Bearer ")
+	if !ok {
+		return unauthorized
+	}
+	public, secret, ok := auth.SplitBearer(strings.TrimSpace(bearer))
+	if !ok {
+		return unauthorized
+	}
+	tok, err := s.store.TokenByPublicID(r.Context(), public)
+	if problem.Is(err, problem.NotFound) {
+		return unauthorized
+	} else if err != nil {
+		return err
+	}
+	now := s.now()
+	if !tok.Matches(secret) || !tok.Usable(now) {
+		return unauthorized
+	}
+	u, err := s.store.User(r.Context(), tok.UserID)
+	if err != nil || u.Disabled {
+		return unauthorized
+	}
+	if tok.LastUsedAt == nil || now.Sub(*tok.LastUsedAt) > time.Minute {
+		s.store.TouchToken(r.Context(), tok.ID, now)
+	}
+	st.user, st.token = u, tok
+	st.actor = access.ActorFor(u)
+	st.actor.Token, st.actor.Scopes = true, tok.Scopes
+	return nil
+}
+
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// isTooLarge reports whether err comes from reading past a body limit.
+func isTooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
+}

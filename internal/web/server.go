@@ -1,0 +1,176 @@
+// Package web serves Puente's pages and JSON API. Handlers are thin: they
+// read the request, ask the access policy, call the store and render. Every
+// route is registered with the action it performs, and the wrapper that
+// registers it checks that action before the handler runs.
+package web
+
+import (
+	"context"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"puente/internal/access"
+	"puente/internal/account"
+	"puente/internal/auth"
+	"puente/internal/password"
+	"puente/internal/secret"
+	"puente/internal/store"
+)
+
+// Store is what the web layer needs from storage.
+type Store interface {
+	Ping(ctx context.Context) error
+
+	CreateOrganization(ctx context.Context, o *account.Organization) error
+	UpdateOrganization(ctx context.Context, o *account.Organization) error
+	Organization(ctx context.Context, id int64) (*account.Organization, error)
+	Organizations(ctx context.Context, f store.OrganizationFilter) ([]account.Organization, error)
+	CountOrganizations(ctx context.Context) (int, error)
+
+	CreateUser(ctx context.Context, u *account.User) error
+	UpdateUser(ctx context.Context, u *account.User) error
+	User(ctx context.Context, id int64) (*account.User, error)
+	UserByEmail(ctx context.Context, email string) (*account.User, error)
+	Users(ctx context.Context, f store.UserFilter) ([]account.User, error)
+	CountUsers(ctx context.Context) (int, error)
+	SetPassword(ctx context.Context, userID int64, hash, keep string) error
+	SetLanguage(ctx context.Context, userID int64, lang string) error
+	LoginFailed(ctx context.Context, userID int64, threshold int, lockFor time.Duration) (time.Time, error)
+	LoginSucceeded(ctx context.Context, userID int64, newHash string) error
+
+	CreateSession(ctx context.Context, s auth.Session) error
+	Session(ctx context.Context, hash string) (*auth.Session, error)
+	TouchSession(ctx context.Context, hash string, at time.Time) error
+	DeleteSession(ctx context.Context, hash string) error
+	DeleteExpiredSessions(ctx context.Context, now time.Time, idle time.Duration) (int64, error)
+
+	CreateToken(ctx context.Context, t *auth.Token) error
+	TokenByPublicID(ctx context.Context, public string) (*auth.Token, error)
+	Tokens(ctx context.Context, userID int64) ([]auth.Token, error)
+	RevokeToken(ctx context.Context, userID, tokenID int64) error
+	TouchToken(ctx context.Context, id int64, at time.Time) error
+}
+
+var _ Store = (*store.DB)(nil)
+
+// Config is what a Server is built from.
+type Config struct {
+	Store    Store
+	Key      *secret.Key
+	Logger   *slog.Logger
+	Version  string
+	Demo     bool // show the demo-data banner on every page
+	Timeouts auth.Timeouts
+	Password password.Params
+	// TrustProxy makes the server believe X-Forwarded-Proto and
+	// X-Forwarded-For, for deployments behind a TLS-terminating proxy.
+	TrustProxy bool
+	Now        func() time.Time
+}
+
+// Server is Puente's HTTP server.
+type Server struct {
+	cfg       Config
+	store     Store
+	log       *slog.Logger
+	now       func() time.Time
+	csrfKey   []byte
+	mux       *http.ServeMux
+	routes    []Route
+	pages     map[string]*template.Template // one parsed set per language
+	metrics   *metrics
+	registry  *prometheus.Registry
+	ipLimit   *auth.Throttle
+	mailLimit *auth.Throttle
+	// crossOrigin rejects state-changing requests that a browser marks
+	// as coming from another site, before the CSRF token is even read.
+	crossOrigin *http.CrossOriginProtection
+}
+
+// Limits on sign-in attempts: the account locks for lockFor after every
+// lockAfter consecutive failures; an address may try ipBurst times, then one
+// more every ipEvery.
+const (
+	lockAfter = 5
+	lockFor   = 15 * time.Minute
+	ipBurst   = 20
+	ipEvery   = 30 * time.Second
+)
+
+// Request body limits. A form is a few fields; an API body a record.
+const (
+	maxFormBytes = 64 << 10
+	maxJSONBytes = 1 << 20
+)
+
+// New builds a server from cfg.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil || cfg.Key == nil {
+		return nil, errors.New("web: Store and Key are required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Timeouts == (auth.Timeouts{}) {
+		cfg.Timeouts = auth.DefaultTimeouts
+	}
+	if cfg.Password == (password.Params{}) {
+		cfg.Password = password.Default
+	}
+	s := &Server{
+		cfg:       cfg,
+		store:     cfg.Store,
+		log:       cfg.Logger,
+		now:       cfg.Now,
+		csrfKey:   cfg.Key.Derive("csrf"),
+		mux:       http.NewServeMux(),
+		registry:  prometheus.NewRegistry(),
+		ipLimit:   auth.NewThrottle(ipBurst, ipEvery),
+		mailLimit: auth.NewThrottle(lockAfter, lockFor/lockAfter),
+
+		crossOrigin: http.NewCrossOriginProtection(),
+	}
+	s.metrics = newMetrics(s.registry)
+	pages, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	s.pages = pages
+	s.register()
+	return s, nil
+}
+
+// Handler returns the server's root handler with all middleware applied.
+func (s *Server) Handler() http.Handler {
+	return s.withState(s.recoverPanics(s.securityHeaders(s.authenticate(s.mux))))
+}
+
+// Sweep deletes expired sessions; serve calls it periodically.
+func (s *Server) Sweep(ctx context.Context) {
+	n, err := s.store.DeleteExpiredSessions(ctx, s.now(), s.cfg.Timeouts.Idle)
+	if err != nil {
+		s.log.Error("sweep sessions", "err", err)
+		return
+	}
+	if n > 0 {
+		s.log.Info("swept expired sessions", "count", n)
+	}
+}
+
+// Route is one registered pattern and the action it performs.
+type Route struct {
+	Pattern string
+	Action  access.Action
+	API     bool
+}
+
+// Routes lists every registered route, for tests and the OpenAPI check.
+func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }

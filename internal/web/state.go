@@ -1,0 +1,49 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"net/http"
+
+	"puente/internal/access"
+	"puente/internal/account"
+	"puente/internal/auth"
+)
+
+// state is what the middleware learns about a request, shared with the
+// handlers through the context. It is created first, so the outer
+// middleware can read what inner layers filled in (the route, the user).
+type state struct {
+	ref       string // reference id shown with errors and logged with them
+	route     string // the registered pattern, for metrics and logs
+	lang      string
+	secure    bool // HTTPS, or loopback, where Secure cookies work
+	user      *account.User
+	actor     access.Actor
+	session   *auth.Session
+	sessionID string // the raw id from the cookie, for CSRF binding
+	token     *auth.Token
+	preID     string // anonymous CSRF binding, from the pre-session cookie
+}
+
+type stateKey struct{}
+
+func stateOf(r *http.Request) *state {
+	if st, ok := r.Context().Value(stateKey{}).(*state); ok {
+		return st
+	}
+	return &state{ref: newRef(), lang: "en"}
+}
+
+func withState(r *http.Request, st *state) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
+}
+
+// newRef returns a short random reference a person can read out over the
+// phone to support, and which finds the matching log line.
+func newRef() string {
+	b := make([]byte, 5)
+	rand.Read(b)
+	return base32.StdEncoding.EncodeToString(b)
+}

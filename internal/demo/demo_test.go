@@ -13,7 +13,9 @@ import (
 func TestSeed(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		fast := func(pw string) (string, error) { return password.Hash(pw, password.Params{Memory: 64, Time: 1, Threads: 1}) }
+		fast := func(pw string) (string, error) {
+			return password.Hash(pw, password.Params{Memory: 64, Time: 1, Threads: 1})
+		}
 		logins, err := demo.Seed(ctx, db, fast)
 		if err != nil {
 			t.Fatal(err)

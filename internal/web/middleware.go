@@ -44,7 +44,7 @@ func (s *Server) withState(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		st := &state{ref: newRef(), secure: s.isSecure(r)}
-		st.lang = s.pickLanguage(r)
+		st.lang = s.pickLanguage(r, st)
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, withState(r, st))
 		route := st.route
@@ -97,8 +97,8 @@ func (s *Server) clientIP(r *http.Request) string {
 // pickLanguage follows the person's explicit choice (cookie) and otherwise
 // their browser. A signed-in user's saved choice overrides both later, in
 // authenticate.
-func (s *Server) pickLanguage(r *http.Request) string {
-	if c, err := r.Cookie(langCookie); err == nil && i18n.Supported(c.Value) {
+func (s *Server) pickLanguage(r *http.Request, st *state) string {
+	if c, err := r.Cookie(s.cookieName(st, langCookie)); err == nil && i18n.Supported(c.Value) {
 		return c.Value
 	}
 	return i18n.Match(r.Header.Get("Accept-Language"))

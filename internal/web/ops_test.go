@@ -1,0 +1,181 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"puente/internal/access"
+	"puente/internal/demo"
+)
+
+func TestHealthAndReadiness(t *testing.T) {
+	e := sqliteEnv(t)
+	b := e.browser()
+	if res := b.get("/healthz"); res.StatusCode != http.StatusOK {
+		t.Fatalf("healthz: %d", res.StatusCode)
+	}
+	if res := b.get("/readyz"); res.StatusCode != http.StatusOK {
+		t.Fatalf("readyz: %d", res.StatusCode)
+	}
+	e.db.Close()
+	if res := b.get("/readyz"); res.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("readyz with the database closed: %d, want 503", res.StatusCode)
+	}
+	if res := b.get("/healthz"); res.StatusCode != http.StatusOK {
+		t.Fatalf("healthz is liveness only, but answered %d", res.StatusCode)
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	e := sqliteEnv(t)
+	b := e.browser()
+	b.get("/login")
+	b.get("/users/12345")
+	b.get("/no/such/path?email=ana@example.org")
+	res := b.get("/metrics")
+	for _, want := range []string{
+		`puente_http_requests_total{code="200",method="GET",route="GET /login"} 1`,
+		`puente_http_requests_total{code="303",method="GET",route="GET /users/{id}"} 1`,
+		`puente_http_requests_total{code="404",method="GET",route="unmatched"} 1`,
+		`puente_http_request_duration_seconds_bucket{method="GET",route="GET /login",le="0.005"}`,
+	} {
+		if !strings.Contains(res.body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	if strings.Contains(res.body, "12345") || strings.Contains(res.body, "ana@") {
+		t.Error("metrics carry raw paths or query strings")
+	}
+}
+
+// TestLogsHoldNoPersonalData signs in, fails, creates a user and breaks
+// things, then reads every log line for names, emails and passwords.
+func TestLogsHoldNoPersonalData(t *testing.T) {
+	e := sqliteEnv(t)
+	b := e.browser()
+	tok := b.csrf("/login")
+	b.post("/login", form("csrf_token", tok, "email", "caseworker@"+demo.Domain, "password", "wrong-password-123"))
+	a := e.signIn("admin")
+	tok = a.csrf("/users/new")
+	a.post("/users", form("csrf_token", tok, "name", "María Secreta", "email", "maria.secreta@example.org", "organization_id", "2", "role", "caseworker", "password", "una frase nada comun"))
+	a.get("/users?email=maria.secreta@example.org")
+	logs := e.logs.String()
+	if !strings.Contains(logs, `"msg":"sign-in failed"`) || !strings.Contains(logs, `"msg":"user created"`) {
+		t.Fatalf("expected events not logged:\n%s", logs)
+	}
+	for _, secret := range []string{"caseworker@", "María", "Secreta", "maria.secreta", "wrong-password-123", "una frase nada comun", demo.Password, "Carmen"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("logs contain %q", secret)
+		}
+	}
+	for _, line := range strings.Split(strings.TrimSpace(logs), "\n") {
+		var v map[string]any
+		if err := json.Unmarshal([]byte(line), &v); err != nil {
+			t.Errorf("log line is not JSON: %s", line)
+		}
+	}
+}
+
+func TestErrorPageShowsReferenceNotInternals(t *testing.T) {
+	e := sqliteEnv(t)
+	b := e.signIn("admin")
+	e.db.Close() // every query now fails inside the store
+	res := b.get("/organizations")
+	if res.StatusCode != http.StatusSeeOther && res.StatusCode != http.StatusInternalServerError {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	if res.StatusCode == http.StatusInternalServerError {
+		ref := regexp.MustCompile(`<code>([A-Z2-7]{8})</code>`).FindStringSubmatch(res.body)
+		if ref == nil || !strings.Contains(res.body, "Something went wrong on our side") {
+			t.Fatalf("500 page lacks the message or reference:\n%s", res.body)
+		}
+		if strings.Contains(res.body, "sql") || strings.Contains(res.body, "database is closed") || strings.Contains(res.body, ".go:") {
+			t.Fatalf("500 page shows internals:\n%s", res.body)
+		}
+		if !strings.Contains(e.logs.String(), ref[1]) {
+			t.Error("the reference shown is not in the logs")
+		}
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	e := sqliteEnv(t)
+	res := e.browser().get("/login")
+	for h, want := range map[string]string{
+		"Content-Security-Policy": "default-src 'none'",
+		"X-Frame-Options":         "DENY",
+		"X-Content-Type-Options":  "nosniff",
+		"Referrer-Policy":         "no-referrer",
+		"Cache-Control":           "no-store",
+	} {
+		if !strings.Contains(res.Header.Get(h), want) {
+			t.Errorf("%s = %q, want %q", h, res.Header.Get(h), want)
+		}
+	}
+	if strings.Contains(res.body, "<script") {
+		t.Error("the sign-in page ships a script")
+	}
+}
+
+// TestOpenAPIMatchesRoutes compares the document's paths and methods with
+// the routes the server registers, both ways.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	e := sqliteEnv(t)
+	var doc struct {
+		OpenAPI string                    `json:"openapi"`
+		Paths   map[string]map[string]any `json:"paths"`
+		Servers []struct {
+			URL string `json:"url"`
+		} `json:"servers"`
+	}
+	res := e.browser().get("/api/v1/openapi.json")
+	if err := json.Unmarshal([]byte(res.body), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.OpenAPI != "3.1.0" || len(doc.Servers) != 1 || doc.Servers[0].URL != "/api/v1" {
+		t.Fatalf("openapi %q servers %v", doc.OpenAPI, doc.Servers)
+	}
+	var documented, registered []string
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			if method != "parameters" {
+				documented = append(documented, strings.ToUpper(method)+" /api/v1"+path)
+			}
+		}
+	}
+	for _, r := range e.srv.Routes() {
+		if r.API {
+			registered = append(registered, r.Pattern)
+		}
+	}
+	slices.Sort(documented)
+	slices.Sort(registered)
+	if !slices.Equal(documented, registered) {
+		t.Fatalf("OpenAPI paths differ from routes:\ndocumented %v\nregistered %v", documented, registered)
+	}
+}
+
+// TestEveryRouteNamesAnAction guards the rule that access is decided in one
+// place: routes are registered only through handle, with a known action.
+func TestEveryRouteNamesAnAction(t *testing.T) {
+	e := sqliteEnv(t)
+	for _, r := range e.srv.Routes() {
+		if !slices.Contains(access.Actions, r.Action) {
+			t.Errorf("route %s has unknown action %q", r.Pattern, r.Action)
+		}
+		if r.Action == access.Public && !slices.Contains(publicRoutes, r.Pattern) {
+			t.Errorf("route %s is public but not in the reviewed list of public routes", r.Pattern)
+		}
+	}
+}
+
+// publicRoutes are the routes anyone may reach. Adding one is a security
+// decision: it must be added here too.
+var publicRoutes = []string{
+	"GET /{$}", "GET /login", "POST /login", "POST /language", "GET /api/v1/openapi.json",
+	"GET /healthz", "GET /readyz", "GET /metrics", "GET /static/",
+}

@@ -309,3 +309,16 @@ func TestSettings(t *testing.T) {
 		}
 	})
 }
+
+func TestSQLiteDurabilitySettings(t *testing.T) {
+	db := storetest.SQLite(t)
+	for pragma, want := range map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "busy_timeout": "10000"} {
+		var got string
+		if err := db.SQL().QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("PRAGMA %s = %s, want %s", pragma, got, want)
+		}
+	}
+}

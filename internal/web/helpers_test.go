@@ -27,7 +27,7 @@ var fastHash = password.Params{Memory: 64, Time: 1, Threads: 1}
 
 // env is a running server on a real database with the demo network.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	db    *store.DB
 	srv   *Server
 	ts    *httptest.Server
@@ -59,7 +59,7 @@ func (b *lockedBuffer) Write(p []byte) (int, error) {
 	return b.Buffer.Write(p)
 }
 
-func newEnv(t *testing.T, db *store.DB) *env {
+func newEnv(t testing.TB, db *store.DB) *env {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := demo.Seed(ctx, db, func(pw string) (string, error) { return password.Hash(pw, fastHash) }); err != nil {

@@ -77,7 +77,7 @@ func parseDSN(dsn string) (engine Engine, driver, source string, err error) {
 	}
 	path := strings.TrimPrefix(dsn, "sqlite:")
 	if path != ":memory:" {
-		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		if err := privateFile(path); err != nil {
 			return "", "", "", fmt.Errorf("open store: %w", err)
 		}
 	}
@@ -89,6 +89,28 @@ func parseDSN(dsn string) (engine Engine, driver, source string, err error) {
 	// two writers wait on the busy timeout instead of deadlocking.
 	q.Set("_txlock", "immediate")
 	return SQLite, "sqlite", "file:" + path + "?" + q.Encode(), nil
+}
+
+// privateFile makes sure the database file exists and only its owner can
+// read it. SQLite gives the -wal and -shm files the main file's mode, so
+// this covers them too.
+func privateFile(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		return f.Chmod(0o600)
+	}
+	return nil
 }
 
 // Engine reports which engine the store runs on.

@@ -5,6 +5,7 @@ package access
 
 import (
 	"slices"
+	"time"
 
 	"puente/internal/account"
 )
@@ -24,10 +25,40 @@ const (
 	ManageOrganizations Action = "organizations.manage"
 	ViewUsers           Action = "users.view"
 	ManageUsers         Action = "users.manage"
+
+	// Case actions. Reading is decided per sensitivity class.
+	CaseCreate  Action = "case.create"
+	CaseList    Action = "case.list"   // see that a case exists, with its non-identifying profile
+	CaseRead    Action = "case.read"   // read one class of a case
+	CaseUpdate  Action = "case.update" // change one class of a case
+	CaseMove    Action = "case.move"   // change status: referred, assisted, closed, reopened
+	CaseAssign  Action = "case.assign" // choose the caseworkers
+	CaseDelete  Action = "case.delete" // destroy the survivor's data for good
+	ConsentEdit Action = "consent.edit"
+	BreakGlass  Action = "case.break_glass"
+	AuditRead   Action = "audit.read"
 )
 
 // Actions lists every action, for tests that walk the whole policy.
-var Actions = []Action{Public, SignedIn, ManageOwnAccount, ViewOrganizations, ManageOrganizations, ViewUsers, ManageUsers}
+var Actions = []Action{
+	Public, SignedIn, ManageOwnAccount, ViewOrganizations, ManageOrganizations, ViewUsers, ManageUsers,
+	CaseCreate, CaseList, CaseRead, CaseUpdate, CaseMove, CaseAssign, CaseDelete, ConsentEdit, BreakGlass, AuditRead,
+}
+
+// Class is how sensitive a group of fields is.
+type Class string
+
+// The sensitivity classes, from least to most restricted.
+const (
+	NonIdentifying Class = "non_identifying" // age band, gender, nationality, forms of exploitation
+	Narrative      Class = "narrative"       // what happened, perpetrators, notes
+	Identity       Class = "identity"        // names, birth date, contact details, photos
+	Location       Class = "location"        // current address, shelter
+	Immigration    Class = "immigration"     // status, T/U-visa applications, cooperation with police
+)
+
+// Classes lists every class.
+var Classes = []Class{NonIdentifying, Narrative, Identity, Location, Immigration}
 
 // Scopes an API token can carry, and the actions each one opens. A token
 // never opens more than its user's roles allow.
@@ -37,60 +68,203 @@ var Scopes = map[string][]Action{
 	"organizations:write": {ViewOrganizations, ManageOrganizations},
 	"users:read":          {ViewUsers},
 	"users:write":         {ViewUsers, ManageUsers},
+	"cases:read":          {CaseList, CaseRead},
+	"cases:write":         {CaseList, CaseRead, CaseCreate, CaseUpdate, CaseMove, CaseAssign, ConsentEdit},
 }
 
 // Actor is who is asking: a signed-in person, or an API client acting for one.
 type Actor struct {
-	UserID int64
-	OrgID  int64
-	Roles  []account.Role
+	UserID    int64
+	OrgID     int64
+	OrgVetted bool
+	Roles     []account.Role
 	// Token is true when the request came with an API token; Scopes then
 	// bounds what it may do. A browser session has no scopes to bound it.
 	Token  bool
 	Scopes []string
 }
 
-// ActorFor returns the actor for a signed-in user.
-func ActorFor(u *account.User) Actor {
-	return Actor{UserID: u.ID, OrgID: u.OrgID, Roles: u.Roles}
+// ActorFor returns the actor for a signed-in user of org (which may be nil
+// when the organization is unknown; the actor is then not vetted).
+func ActorFor(u *account.User, org *account.Organization) Actor {
+	a := Actor{UserID: u.ID, OrgID: u.OrgID, Roles: u.Roles}
+	if org != nil && org.ID == u.OrgID && !org.Disabled {
+		a.OrgVetted = org.Vetted
+	}
+	return a
 }
 
 // Anonymous is the actor for a request with no valid credentials.
 var Anonymous = Actor{}
 
-// Resource is what an action is done to. OrgID is the organization that
-// owns the record; zero means the action is not about one record.
+// Grant is one consent as the policy sees it: the survivor allowed OrgID
+// to see Classes for Purpose, from From until Until, unless revoked.
+type Grant struct {
+	OrgID     int64
+	Classes   []Class
+	Purpose   string // referral, services, legal, statistics
+	From      time.Time
+	Until     time.Time
+	RevokedAt *time.Time
+}
+
+// Active reports whether the grant is in force at now.
+func (g Grant) Active(now time.Time) bool {
+	return g.RevokedAt == nil && !now.Before(g.From) && now.Before(g.Until)
+}
+
+// Glass is an emergency access opened by a supervisor of another
+// organization, in force until Until.
+type Glass struct {
+	UserID int64
+	Until  time.Time
+}
+
+// Resource is what an action is done to. For actions that are not about a
+// record, the zero Resource will do. For a case, OrgID is the owning
+// organization, and the rest is what the policy needs to decide.
 type Resource struct {
-	OrgID int64
+	OrgID    int64
+	Class    Class   // the class read or changed; empty for record-level actions
+	Assigned []int64 // caseworkers assigned to the case
+	Grants   []Grant // the survivor's consents
+	Glass    []Glass // emergency access
+	Now      time.Time
 }
 
 // Allow reports whether actor may perform act on r.
 func Allow(a Actor, act Action, r Resource) bool {
+	return Decide(a, act, r).Allowed
+}
+
+// Decision is the outcome of a check and the rule that decided it, for the
+// audit log.
+type Decision struct {
+	Allowed bool
+	Reason  string
+}
+
+func allow(reason string) Decision { return Decision{true, reason} }
+func deny(reason string) Decision  { return Decision{false, reason} }
+
+// Decide is Allow with the reason, for the audit log.
+func Decide(a Actor, act Action, r Resource) Decision {
 	if act == Public {
-		return true
+		return allow("public")
 	}
 	if a.UserID == 0 || len(a.Roles) == 0 {
-		return false
+		return deny("not signed in")
 	}
 	if a.Token && !scopeOpens(a.Scopes, act) {
-		return false
+		return deny("token scope")
 	}
-	admin := slices.Contains(a.Roles, account.Admin)
+	has := func(role account.Role) bool { return slices.Contains(a.Roles, role) }
 	switch act {
 	case SignedIn, ViewOrganizations:
-		return true
+		return allow("signed in")
 	case ManageOwnAccount:
-		return !a.Token // tokens cannot mint tokens or change passwords
+		if a.Token {
+			return deny("tokens cannot manage accounts") // nor mint tokens
+		}
+		return allow("own account")
 	case ManageOrganizations, ManageUsers:
-		return admin
+		return roleDecision(has(account.Admin), "admin")
 	case ViewUsers:
-		if admin {
-			return true
+		if has(account.Admin) {
+			return allow("admin")
 		}
 		own := r.OrgID == 0 || r.OrgID == a.OrgID
-		return own && slices.Contains(a.Roles, account.Supervisor)
+		return roleDecision(own && has(account.Supervisor), "supervisor of the organization")
+	case AuditRead:
+		return roleDecision(has(account.Admin), "admin")
+	case CaseCreate:
+		return roleDecision(has(account.Caseworker) || has(account.Supervisor) || has(account.Screener), "case role")
 	}
-	return false
+	return decideCase(a, act, r, has)
+}
+
+func roleDecision(ok bool, role string) Decision {
+	if ok {
+		return allow(role)
+	}
+	return deny("requires " + role)
+}
+
+// decideCase decides actions on a survivor's case.
+func decideCase(a Actor, act Action, r Resource, has func(account.Role) bool) Decision {
+	if r.OrgID == 0 {
+		return deny("no record")
+	}
+	supervisor, caseworker := has(account.Supervisor), has(account.Caseworker)
+	assigned := slices.Contains(r.Assigned, a.UserID)
+	if r.OrgID == a.OrgID {
+		switch act {
+		case CaseList:
+			return roleDecision(supervisor || caseworker || has(account.Screener) || has(account.Analyst), "case role in the owning organization")
+		case CaseRead:
+			switch {
+			case supervisor:
+				return allow("supervisor of the owning organization")
+			case caseworker && assigned:
+				return allow("assigned caseworker")
+			case r.Class == NonIdentifying && (caseworker || has(account.Screener) || has(account.Analyst)):
+				return allow("non-identifying profile in the owning organization")
+			}
+			return deny("not assigned")
+		case CaseUpdate:
+			return roleDecision(supervisor || (caseworker && assigned), "supervisor or assigned caseworker")
+		case CaseMove, ConsentEdit:
+			return roleDecision(supervisor || (caseworker && assigned), "supervisor or assigned caseworker")
+		case CaseAssign, CaseDelete:
+			return roleDecision(supervisor, "supervisor of the owning organization")
+		case BreakGlass:
+			return deny("break-the-glass is for other organizations' cases")
+		}
+		return deny("unknown action")
+	}
+	// Another organization's case: nothing without the survivor's consent
+	// or an emergency, and then only reading.
+	switch act {
+	case BreakGlass:
+		return roleDecision(supervisor && a.OrgVetted, "supervisor of a vetted organization")
+	case CaseList, CaseRead:
+	default:
+		return deny("other organization")
+	}
+	now := r.Now
+	for _, g := range r.Glass {
+		if g.UserID == a.UserID && now.Before(g.Until) && r.Class != Immigration {
+			return allow("break-the-glass")
+		}
+	}
+	for _, g := range r.Grants {
+		if g.OrgID != a.OrgID || !g.Active(now) {
+			continue
+		}
+		roleOK := supervisor || caseworker
+		if g.Purpose == "statistics" {
+			roleOK = has(account.Analyst) || supervisor
+		}
+		if !roleOK {
+			continue
+		}
+		if act == CaseList || slices.Contains(g.Classes, r.Class) {
+			return allow("consent")
+		}
+	}
+	return deny("no consent")
+}
+
+// Visible lists the classes of a case the actor may read.
+func Visible(a Actor, r Resource) []Class {
+	var out []Class
+	for _, c := range Classes {
+		r.Class = c
+		if Allow(a, CaseRead, r) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func scopeOpens(scopes []string, act Action) bool {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"puente/internal/access"
+	"puente/internal/account"
 	"puente/internal/auth"
 	"puente/internal/i18n"
 	"puente/internal/problem"
@@ -170,7 +171,8 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				u, err := s.store.User(ctx, sess.UserID)
 				if err == nil && !u.Disabled {
 					st.user, st.session, st.sessionID = u, sess, c.Value
-					st.actor = access.ActorFor(u)
+					st.org = s.orgOf(r, u)
+					st.actor = access.ActorFor(u, st.org)
 					if u.Lang != "" {
 						st.lang = u.Lang
 					}
@@ -225,9 +227,21 @@ func (s *Server) authenticateToken(r *http.Request, st *state, header string) er
 		s.store.TouchToken(r.Context(), tok.ID, now)
 	}
 	st.user, st.token = u, tok
-	st.actor = access.ActorFor(u)
+	st.org = s.orgOf(r, u)
+	st.actor = access.ActorFor(u, st.org)
 	st.actor.Token, st.actor.Scopes = true, tok.Scopes
 	return nil
+}
+
+// orgOf loads the user's organization; a failure leaves it nil, which the
+// policy treats as not vetted.
+func (s *Server) orgOf(r *http.Request, u *account.User) *account.Organization {
+	o, err := s.store.Organization(r.Context(), u.OrgID)
+	if err != nil {
+		s.log.Error("load organization", "ref", stateOf(r).ref, "err", err)
+		return nil
+	}
+	return o
 }
 
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }

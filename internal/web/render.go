@@ -104,11 +104,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if r.Method != http.MethodGet {
 		p.Path = r.URL.Path
 	}
-	if st.user != nil {
-		if o, err := s.store.Organization(r.Context(), st.user.OrgID); err == nil {
-			p.Org = o
-		}
-	}
+	p.Org = st.org
 	if f := r.URL.Query().Get("done"); f != "" && i18n.Has("en", "flash."+f) {
 		p.Flash = "flash." + f
 	}

@@ -20,6 +20,7 @@ type state struct {
 	lang      string
 	secure    bool // HTTPS, or loopback, where Secure cookies work
 	user      *account.User
+	org       *account.Organization // the user's organization
 	actor     access.Actor
 	session   *auth.Session
 	sessionID string // the raw id from the cookie, for CSRF binding

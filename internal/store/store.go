@@ -22,6 +22,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"puente/internal/problem"
+	"puente/internal/secret"
 )
 
 // Engine names a SQL engine Puente runs on.
@@ -37,6 +38,7 @@ const (
 type DB struct {
 	sql    *sql.DB
 	engine Engine
+	keys   *secret.Keyring
 	// Now is the store's clock, replaced in tests.
 	Now func() time.Time
 }

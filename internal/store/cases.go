@@ -563,4 +563,3 @@ func (db *DB) Cases(ctx context.Context, f CaseFilter) ([]CaseSummary, error) {
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
-

@@ -461,32 +461,9 @@ func (db *DB) CaseAccess(ctx context.Context, id int64, now time.Time) (access.R
 	return r, translate(rows.Err())
 }
 
-// CaseFilter narrows a list of cases. OrgID or IDs must be set: a list
-// never spans organizations except through consented case ids.
-type CaseFilter struct {
-	OrgID        int64
-	IDs          []int64 // cases of other organizations the reader has consent for
-	Status       casework.Status
-	AssignedTo   int64
-	Exploitation string
-	NameTokens   []string // from casework.SearchTokens; every token must match
-	Limit        int
-}
-
-// CaseSummary is a line of the case list: nothing sealed.
-type CaseSummary struct {
-	ID        int64
-	OrgID     int64
-	Status    casework.Status
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	Profile   casework.Profile
-	Assigned  []int64
-}
-
 // Cases lists cases matching f, newest first, without decrypting anything:
 // a name search goes through the blind index.
-func (db *DB) Cases(ctx context.Context, f CaseFilter) ([]CaseSummary, error) {
+func (db *DB) Cases(ctx context.Context, f casework.Filter) ([]casework.Summary, error) {
 	var where []string
 	var args []any
 	switch {
@@ -535,9 +512,9 @@ func (db *DB) Cases(ctx context.Context, f CaseFilter) ([]CaseSummary, error) {
 		return nil, translate(err)
 	}
 	defer rows.Close()
-	var out []CaseSummary
+	var out []casework.Summary
 	for rows.Next() {
-		var s CaseSummary
+		var s casework.Summary
 		var created, updated int64
 		var profile string
 		if err := rows.Scan(&s.ID, &s.OrgID, &s.Status, &created, &updated, &profile); err != nil {

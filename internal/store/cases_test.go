@@ -156,7 +156,7 @@ func TestNameSearchUsesBlindIndex(t *testing.T) {
 			"jose lopez":  nil,
 			"ortiz":       {c.ID},
 		} {
-			got, err := db.Cases(ctx, store.CaseFilter{OrgID: e.own.ID, NameTokens: casework.SearchTokens(q)})
+			got, err := db.Cases(ctx, casework.Filter{OrgID: e.own.ID, NameTokens: casework.SearchTokens(q)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -213,7 +213,7 @@ func TestCaseLifecycleAndAssignment(t *testing.T) {
 		if err := db.AssignCase(ctx, c.ID, []int64{e.worker.ID, e.supervisor.ID}); err != nil {
 			t.Fatal(err)
 		}
-		list, _ := db.Cases(ctx, store.CaseFilter{OrgID: e.own.ID, AssignedTo: e.supervisor.ID})
+		list, _ := db.Cases(ctx, casework.Filter{OrgID: e.own.ID, AssignedTo: e.supervisor.ID})
 		if len(list) != 1 || !slices.Equal(list[0].Assigned, []int64{e.worker.ID, e.supervisor.ID}) {
 			t.Errorf("caseload: %+v", list)
 		}
@@ -288,7 +288,7 @@ func TestDeleteCaseShredsKey(t *testing.T) {
 		if n != 0 {
 			t.Fatalf("%d data keys remain after deleting the only case", n)
 		}
-		if list, _ := db.Cases(ctx, store.CaseFilter{OrgID: e.own.ID}); len(list) != 0 {
+		if list, _ := db.Cases(ctx, casework.Filter{OrgID: e.own.ID}); len(list) != 0 {
 			t.Errorf("deleted case listed: %+v", list)
 		}
 	})

@@ -218,6 +218,8 @@ func translate(err error) error {
 	return err
 }
 
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
 // Times are stored as Unix microseconds.
 func micros(t time.Time) int64 {
 	if t.IsZero() {

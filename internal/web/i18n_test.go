@@ -51,7 +51,7 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		}
 		return nil
 	})
-	goKey := regexp.MustCompile(`"((?:account|case|error|field|login|orgs|password|tokens|users)\.[a-z_]+)"`)
+	goKey := regexp.MustCompile(`"((?:account|case|consent|error|field|login|orgs|password|tokens|users)\.[a-z_]+)"`)
 	filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 			return err

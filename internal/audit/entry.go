@@ -1,0 +1,165 @@
+package audit
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Decision is what the access policy decided about the action an entry
+// records.
+type Decision string
+
+// The decisions an entry can record.
+const (
+	Allow Decision = "allow"
+	Deny  Decision = "deny"
+	// BreakGlass records access granted in an emergency outside the usual
+	// policy, which a supervisor must review afterwards.
+	BreakGlass Decision = "break_glass"
+)
+
+// Entry is one record in the append-only audit log: who did what to which
+// record, when, and what the access policy decided.
+//
+// Never put sensitive values in an entry: no names, addresses, dates of
+// birth, narratives or free text copied from a case, only ids and action
+// names. The log is kept longer and shown to more people (auditors, partner
+// organizations) than the records it describes, and it can never be edited
+// to take a value out again.
+type Entry struct {
+	Seq       int64     // 1, 2, 3 … assigned by the store
+	At        time.Time // UTC, truncated to microseconds
+	ActorID   int64     // 0 for the system or an anonymous caller
+	Roles     string    // the actor's role names, comma-separated
+	OrgID     int64
+	Action    string // such as "case.read"
+	Record    string // such as "case:42"; empty when the action is not about one record
+	Decision  Decision
+	Reason    string // a short code such as "policy.own_org", never free text
+	RequestID string
+	Prev      []byte // Hash of the entry before; Genesis for seq 1
+	Hash      []byte // set by Chain
+}
+
+// Genesis is the Prev of the first entry: 32 zero bytes. Treat it as a
+// constant; Verify does not read it.
+var Genesis = make([]byte, 32)
+
+// hashVersion starts every encoded entry, so that a future change to the
+// encoding can never produce the same bytes for a different entry.
+const hashVersion = "puente-audit-v1"
+
+// Chain links e to the entry before it, whose Hash is prev, and sets e.Hash.
+func (e *Entry) Chain(prev []byte) {
+	e.Prev = bytes.Clone(prev)
+	e.Hash = e.ComputeHash()
+}
+
+// ComputeHash returns the hash of e's fields as they are now, without setting
+// e.Hash. It covers every field but Hash, Prev included.
+func (e *Entry) ComputeHash() []byte {
+	h := e.sum()
+	return h[:]
+}
+
+// sum hashes a canonical encoding of e: the version, then every field but
+// Hash in a fixed order, each prefixed by its length, so no two entries
+// encode alike. Times count as Unix microseconds, the precision stores keep.
+func (e *Entry) sum() [sha256.Size]byte {
+	var buf [256]byte
+	b := appendString(buf[:0], hashVersion)
+	b = appendInt(b, e.Seq)
+	b = appendInt(b, e.At.UnixMicro())
+	b = appendInt(b, e.ActorID)
+	b = appendString(b, e.Roles)
+	b = appendInt(b, e.OrgID)
+	b = appendString(b, e.Action)
+	b = appendString(b, e.Record)
+	b = appendString(b, string(e.Decision))
+	b = appendString(b, e.Reason)
+	b = appendString(b, e.RequestID)
+	b = appendBytes(b, e.Prev)
+	return sha256.Sum256(b)
+}
+
+// sealed reports whether e's stored Hash matches its fields.
+func (e *Entry) sealed() bool {
+	h := e.sum()
+	return bytes.Equal(h[:], e.Hash)
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.BigEndian.AppendUint64(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func appendBytes(b, p []byte) []byte {
+	b = binary.BigEndian.AppendUint64(b, uint64(len(p)))
+	return append(b, p...)
+}
+
+func appendInt(b []byte, v int64) []byte {
+	b = binary.BigEndian.AppendUint64(b, 8)
+	return binary.BigEndian.AppendUint64(b, uint64(v))
+}
+
+// maxText bounds every string field: entries hold ids and names of actions,
+// never anything long.
+const maxText = 512
+
+// Validate reports whether e is fit to append: a seq, a time in
+// microseconds, a known decision, an action, ids that are not negative, and
+// short strings of printable text. It does not look at Prev or Hash, which
+// Chain sets.
+func (e *Entry) Validate() error {
+	switch {
+	case e.Seq < 1:
+		return fmt.Errorf("audit entry: seq %d is not 1 or more", e.Seq)
+	case e.At.IsZero():
+		return errors.New("audit entry: no time")
+	case e.At.Nanosecond()%1000 != 0:
+		// The hash covers microseconds only; finer digits would be unprotected.
+		return errors.New("audit entry: time is not truncated to microseconds")
+	case e.ActorID < 0 || e.OrgID < 0:
+		return errors.New("audit entry: negative actor or organization id")
+	case e.Decision != Allow && e.Decision != Deny && e.Decision != BreakGlass:
+		return fmt.Errorf("audit entry: unknown decision %q", e.Decision)
+	case e.Action == "":
+		return errors.New("audit entry: no action")
+	}
+	fields := [...]struct{ name, s string }{
+		{"roles", e.Roles}, {"action", e.Action}, {"record", e.Record},
+		{"reason", e.Reason}, {"request id", e.RequestID},
+	}
+	for _, f := range fields {
+		if err := checkText(f.s); err != nil {
+			return fmt.Errorf("audit entry: %s %w", f.name, err)
+		}
+	}
+	return nil
+}
+
+// checkText rejects text that could disguise itself on the terminal or in
+// the report an auditor reads: control characters, and format characters
+// such as bidirectional overrides and zero-width spaces. Ids and action
+// names never need them.
+func checkText(s string) error {
+	if len(s) > maxText {
+		return fmt.Errorf("is %d bytes, over %d", len(s), maxText)
+	}
+	if !utf8.ValidString(s) {
+		return errors.New("is not valid UTF-8")
+	}
+	for i, r := range s {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return fmt.Errorf("has control character %U at byte %d", r, i)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"strings"
+	"time"
+
+	"puente/internal/audit"
+)
+
+// auditLock serializes appends on PostgreSQL, where two transactions could
+// otherwise read the same last entry and fork the chain. SQLite's
+// BEGIN IMMEDIATE already serializes writers.
+const auditLock = 7104
+
+// AppendAudit chains e to the last entry and stores it, setting e.Seq,
+// e.Prev and e.Hash. The table refuses updates and deletes; appending is
+// the only write there is.
+func (db *DB) AppendAudit(ctx context.Context, e *audit.Entry) error {
+	if e.At.IsZero() {
+		e.At = db.now()
+	}
+	e.At = e.At.UTC().Truncate(time.Microsecond)
+	return db.tx(ctx, func(q queryer) error {
+		if db.engine == Postgres {
+			if _, err := q.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", auditLock); err != nil {
+				return translate(err)
+			}
+		}
+		var last int64
+		prev := audit.Genesis
+		err := q.QueryRowContext(ctx, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").Scan(&last, &prev)
+		if err != nil && !isNoRows(err) {
+			return translate(err)
+		}
+		e.Seq = last + 1
+		e.Chain(prev)
+		if err := e.Validate(); err != nil {
+			return fmt.Errorf("audit entry: %w", err)
+		}
+		_, err = q.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor_id, roles, org_id, action, record, decision, reason, request_id, prev, hash)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.Seq, micros(e.At), e.ActorID, e.Roles, e.OrgID, e.Action, e.Record, string(e.Decision), e.Reason, e.RequestID, e.Prev, e.Hash)
+		return translate(err)
+	})
+}
+
+// AuditFilter narrows a reading of the audit log.
+type AuditFilter struct {
+	ActorID  int64
+	Record   string
+	Since    time.Time
+	Until    time.Time
+	AfterSeq int64 // for paging: entries after this seq
+	Limit    int   // 0 for all
+}
+
+const auditColumns = "seq, at, actor_id, roles, org_id, action, record, decision, reason, request_id, prev, hash"
+
+// AuditEntries streams audit entries in seq order. With the zero filter it
+// yields the whole log, which is what verification reads.
+func (db *DB) AuditEntries(ctx context.Context, f AuditFilter) iter.Seq2[audit.Entry, error] {
+	return func(yield func(audit.Entry, error) bool) {
+		var where []string
+		var args []any
+		if f.ActorID != 0 {
+			where = append(where, "actor_id = ?")
+			args = append(args, f.ActorID)
+		}
+		if f.Record != "" {
+			where = append(where, "record = ?")
+			args = append(args, f.Record)
+		}
+		if !f.Since.IsZero() {
+			where = append(where, "at >= ?")
+			args = append(args, micros(f.Since))
+		}
+		if !f.Until.IsZero() {
+			where = append(where, "at < ?")
+			args = append(args, micros(f.Until))
+		}
+		if f.AfterSeq > 0 {
+			where = append(where, "seq > ?")
+			args = append(args, f.AfterSeq)
+		}
+		query := "SELECT " + auditColumns + " FROM audit_log"
+		if len(where) > 0 {
+			query += " WHERE " + strings.Join(where, " AND ")
+		}
+		query += " ORDER BY seq"
+		if f.Limit > 0 {
+			query += fmt.Sprintf(" LIMIT %d", f.Limit)
+		}
+		rows, err := db.q().QueryContext(ctx, query, args...)
+		if err != nil {
+			yield(audit.Entry{}, translate(err))
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var e audit.Entry
+			var at int64
+			var decision string
+			if err := rows.Scan(&e.Seq, &at, &e.ActorID, &e.Roles, &e.OrgID, &e.Action, &e.Record, &decision, &e.Reason, &e.RequestID, &e.Prev, &e.Hash); err != nil {
+				yield(audit.Entry{}, translate(err))
+				return
+			}
+			e.At, e.Decision = fromMicros(at), audit.Decision(decision)
+			if !yield(e, nil) {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(audit.Entry{}, translate(err))
+		}
+	}
+}
+
+// LastAudit returns the newest entry, for signing a checkpoint; ok is false
+// when the log is empty.
+func (db *DB) LastAudit(ctx context.Context) (e audit.Entry, ok bool, err error) {
+	var last int64
+	if err := db.q().QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM audit_log").Scan(&last); err != nil {
+		return e, false, translate(err)
+	}
+	if last == 0 {
+		return e, false, nil
+	}
+	for entry, err := range db.AuditEntries(ctx, AuditFilter{AfterSeq: last - 1, Limit: 1}) {
+		return entry, err == nil, err
+	}
+	return e, false, nil
+}

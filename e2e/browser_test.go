@@ -92,16 +92,17 @@ func findChromium(t *testing.T) string {
 func startApp(t *testing.T) string {
 	t.Helper()
 	db := storetest.SQLite(t)
-	key, err := secret.Generate()
+	key, err := secret.NewKeyring()
 	if err != nil {
 		t.Fatal(err)
 	}
+	db.UseKeyring(key)
 	fast := password.Params{Memory: 64, Time: 1, Threads: 1}
 	hash := func(pw string) (string, error) { return password.Hash(pw, fast) }
-	if _, err := demo.Seed(context.Background(), db, hash); err != nil {
+	if _, err := demo.Seed(context.Background(), db, hash, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Config{Store: db, Key: key, Demo: true, Version: "test", Password: fast})
+	srv, err := web.New(web.Config{Store: db, Keys: key, Demo: true, Version: "test", Password: fast})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,6 +42,9 @@ Commands:
   serve      run the web app and JSON API
   migrate    bring the database schema up to date
   user add   create a user (the first administrator, for instance)
+  keys rotate        rotate the key-encryption key, re-wrapping every data key
+  audit verify       check the audit log's hash chain and signed checkpoints
+  audit checkpoint   sign the audit log's current end
   version    print the version
   help       print this help, or "puente help <command>" for one command
 
@@ -68,6 +71,8 @@ func commands() []command {
 		{"serve", runServe},
 		{"migrate", runMigrate},
 		{"user", runUser},
+		{"keys", runKeys},
+		{"audit", runAudit},
 		{"version", func(_ context.Context, args []string, out, _ io.Writer) error {
 			fs := flag.NewFlagSet("version", flag.ContinueOnError)
 			fs.SetOutput(out)
@@ -122,11 +127,11 @@ func (d *dataFlags) register(fs *flag.FlagSet) {
 }
 
 // open opens and migrates the store, and loads (or creates) the key file.
-func (d *dataFlags) open(ctx context.Context, errOut io.Writer) (*store.DB, *secret.Key, error) {
+func (d *dataFlags) open(ctx context.Context, errOut io.Writer) (*store.DB, *secret.Keyring, error) {
 	if err := os.MkdirAll(d.data, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("data directory: %w", err)
 	}
-	key, created, err := secret.LoadOrCreate(filepath.Join(d.data, "puente.key"))
+	key, created, err := secret.LoadOrCreateKeyring(filepath.Join(d.data, "puente.key"))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -147,6 +152,7 @@ func (d *dataFlags) open(ctx context.Context, errOut io.Writer) (*store.DB, *sec
 		db.Close()
 		return nil, nil, err
 	}
+	db.UseKeyring(key)
 	return db, key, nil
 }
 

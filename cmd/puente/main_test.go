@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -92,12 +93,12 @@ func TestMigrateAndUserAdd(t *testing.T) {
 	}
 }
 
-// TestServeStopsOnSignal starts the real server with demo data, checks it
-// answers, and stops it the way SIGINT does: by cancelling its context.
-func TestServeStopsOnSignal(t *testing.T) {
-	dir := t.TempDir()
+// startServe runs "puente serve --demo" on a free port and returns its base
+// URL, its output so far and a function that stops it the way SIGINT does:
+// by cancelling its context.
+func startServe(t *testing.T, dir string) (string, func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
@@ -117,24 +118,34 @@ func TestServeStopsOnSignal(t *testing.T) {
 	}
 	go io.Copy(io.Discard, pr)
 	if base == "" {
+		cancel()
 		t.Fatalf("server did not start:\n%s", out.String())
 	}
 	if !strings.Contains(out.String(), "admin@demo.puente.test") || !strings.Contains(out.String(), "demo-puente-frontera") {
 		t.Errorf("demo logins not printed:\n%s", out.String())
 	}
+	return base, func() error {
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(20 * time.Second):
+			return errors.New("serve did not stop after interrupt")
+		}
+	}
+}
+
+// TestServeStopsOnSignal starts the real server with demo data, checks it
+// answers, and stops it.
+func TestServeStopsOnSignal(t *testing.T) {
+	base, stop := startServe(t, t.TempDir())
 	res, err := http.Get(base + "/readyz")
 	if err != nil || res.StatusCode != http.StatusOK {
 		t.Fatalf("readyz: %v %v", res, err)
 	}
 	res.Body.Close()
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve returned %v after interrupt", err)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not stop after interrupt")
+	if err := stop(); err != nil {
+		t.Fatalf("serve returned %v after interrupt", err)
 	}
 	if _, err := http.Get(base + "/healthz"); err == nil {
 		t.Fatal("server still answering after stop")

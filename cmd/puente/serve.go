@@ -52,7 +52,7 @@ Examples:
 	defer db.Close()
 
 	if *demoFlag {
-		logins, err := demo.Seed(ctx, db, func(pw string) (string, error) { return password.Hash(pw, password.Default) })
+		logins, err := demo.Seed(ctx, db, func(pw string) (string, error) { return password.Hash(pw, password.Default) }, time.Now())
 		marked, serr := db.Setting(ctx, demo.SettingKey)
 		switch {
 		case serr != nil:
@@ -69,7 +69,7 @@ Examples:
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(web.Config{Store: db, Key: key, Logger: log, Version: buildVersion(), Demo: isDemo == "1", TrustProxy: *proxy})
+	srv, err := web.New(web.Config{Store: db, Keys: key, Logger: log, Version: buildVersion(), Demo: isDemo == "1", TrustProxy: *proxy})
 	if err != nil {
 		return err
 	}
@@ -85,10 +85,24 @@ Examples:
 		scheme = "https"
 	}
 	fmt.Fprintf(out, "Puente %s is serving on %s://%s (%s database). Press Ctrl-C to stop.\n", buildVersion(), scheme, ln.Addr(), db.Engine())
-	return serveUntilDone(ctx, srv, ln, *tlsCert, *tlsKey, log)
+	var lastCheckpoint time.Time // when the server last signed the audit log's end
+	chores := func(ctx context.Context, now time.Time) {
+		srv.Sweep(ctx)
+		// Pick up a key rotated by "puente keys rotate" in another process.
+		if err := key.Reload(); err != nil {
+			log.Error("reload keyring", "err", err)
+		}
+		if now.Sub(lastCheckpoint) >= 10*time.Minute {
+			lastCheckpoint = now
+			if _, err := writeCheckpoint(ctx, db, key, d.data, now); err != nil {
+				log.Error("audit checkpoint", "err", err)
+			}
+		}
+	}
+	return serveUntilDone(ctx, srv, ln, *tlsCert, *tlsKey, log, chores)
 }
 
-func serveUntilDone(ctx context.Context, srv *web.Server, ln net.Listener, cert, key string, log *slog.Logger) error {
+func serveUntilDone(ctx context.Context, srv *web.Server, ln net.Listener, cert, key string, log *slog.Logger, chores func(context.Context, time.Time)) error {
 	hs := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -106,14 +120,14 @@ func serveUntilDone(ctx context.Context, srv *web.Server, ln net.Listener, cert,
 			errc <- hs.Serve(ln)
 		}
 	}()
-	sweep := time.NewTicker(10 * time.Minute)
-	defer sweep.Stop()
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
 	for {
 		select {
 		case err := <-errc:
 			return fmt.Errorf("serve: %w", err)
-		case <-sweep.C:
-			srv.Sweep(ctx)
+		case now := <-tick.C:
+			chores(ctx, now)
 		case <-ctx.Done():
 			log.Info("shutting down: finishing requests under way")
 			sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)

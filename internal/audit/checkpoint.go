@@ -51,7 +51,7 @@ type Signer struct {
 
 // NewSigner returns a signer for the ed25519 key with the given seed, which
 // the caller derives from the deployment's master key (for instance with
-// secret.Key.Derive("audit-checkpoint")). It panics unless seed is 32
+// secret.Keyring.Derive("audit-checkpoint")). It panics unless seed is 32
 // bytes long, as that is a bug in the caller.
 func NewSigner(seed []byte) *Signer {
 	if len(seed) != ed25519.SeedSize {

@@ -6,6 +6,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"puente/internal/account"
 )
@@ -23,6 +24,7 @@ type Store interface {
 	CreateOrganization(ctx context.Context, o *account.Organization) error
 	CreateUser(ctx context.Context, u *account.User) error
 	SetSetting(ctx context.Context, key, value string) error
+	CaseStore
 }
 
 // Login is one demo account.
@@ -65,17 +67,24 @@ var users = []struct {
 	{"screener", "Sofía Entrevistadora (demo)", account.Screener, 3, "es"},
 	{"hotline", "Hugo Operador (demo)", account.HotlineOperator, 5, "en"},
 	{"analyst", "Andrea Analista (demo)", account.Analyst, 9, "en"},
+	{"caseworker.juarez", "Julia Gestora (demo)", account.Caseworker, 3, "es"},
+	{"caseworker.reynosa", "Raúl Gestor (demo)", account.Caseworker, 7, "es"},
+	{"caseworker.sandiego", "Dana Caseworker (demo)", account.Caseworker, 9, "en"},
+	{"caseworker.tijuana", "Tania Gestora (demo)", account.Caseworker, 10, "es"},
+	{"caseworker.laredo", "Leo Caseworker (demo)", account.Caseworker, 11, "en"},
+	{"supervisor.juarez", "Silvia Supervisora (demo)", account.Supervisor, 3, "es"},
 }
 
 // Domain is the demo accounts' email domain; .test is reserved and never
 // delivers mail.
 const Domain = "demo.puente.test"
 
-// Seed fills an empty database with the demo network and returns the demo
-// logins. hash turns the demo password into a stored hash. It refuses a
-// database that already has organizations, so it never mixes demo data
-// with real data.
-func Seed(ctx context.Context, s Store, hash func(string) (string, error)) ([]Login, error) {
+// Seed fills an empty database with the demo network and its cases, and
+// returns the demo logins. hash turns the demo password into a stored
+// hash; now dates the cases and their consents. It refuses a database that
+// already has organizations, so it never mixes demo data with real data.
+// The store must have its keyring, since cases are sealed.
+func Seed(ctx context.Context, s Store, hash func(string) (string, error), now time.Time) ([]Login, error) {
 	n, err := s.CountOrganizations(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("seed demo: %w", err)
@@ -95,12 +104,21 @@ func Seed(ctx context.Context, s Store, hash func(string) (string, error)) ([]Lo
 		return nil, fmt.Errorf("seed demo: %w", err)
 	}
 	var logins []Login
+	var userIDs []int64
 	for _, du := range users {
 		u := account.User{OrgID: orgs[du.org].ID, Email: du.local + "@" + Domain, Name: du.name, Roles: []account.Role{du.role}, Lang: du.lang, PasswordHash: h}
 		if err := s.CreateUser(ctx, &u); err != nil {
 			return nil, fmt.Errorf("seed demo: %s: %w", u.Email, err)
 		}
+		userIDs = append(userIDs, u.ID)
 		logins = append(logins, Login{Email: u.Email, Role: du.role, Org: orgs[du.org].Name})
+	}
+	orgIDs := make([]int64, len(orgs))
+	for i, o := range orgs {
+		orgIDs[i] = o.ID
+	}
+	if _, err := SeedCases(ctx, s, orgIDs, userIDs, now); err != nil {
+		return nil, err
 	}
 	if err := s.SetSetting(ctx, SettingKey, "1"); err != nil {
 		return nil, fmt.Errorf("seed demo: %w", err)

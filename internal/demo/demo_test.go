@@ -3,9 +3,11 @@ package demo_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"puente/internal/demo"
 	"puente/internal/password"
+	"puente/internal/secret"
 	"puente/internal/store"
 	"puente/internal/store/storetest"
 )
@@ -16,12 +18,13 @@ func TestSeed(t *testing.T) {
 		fast := func(pw string) (string, error) {
 			return password.Hash(pw, password.Params{Memory: 64, Time: 1, Threads: 1})
 		}
-		logins, err := demo.Seed(ctx, db, fast)
+		db.UseKeyring(mustKeyring(t))
+		logins, err := demo.Seed(ctx, db, fast, time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(logins) != 6 {
-			t.Fatalf("got %d logins, want one per role", len(logins))
+		if len(logins) != 12 {
+			t.Fatalf("got %d logins, want 12", len(logins))
 		}
 		if n, _ := db.CountOrganizations(ctx); n != len(demo.Organizations) {
 			t.Errorf("organizations = %d, want %d", n, len(demo.Organizations))
@@ -35,7 +38,7 @@ func TestSeed(t *testing.T) {
 		if v, _ := db.Setting(ctx, demo.SettingKey); v != "1" {
 			t.Error("demo marker not set")
 		}
-		if _, err := demo.Seed(ctx, db, fast); err == nil {
+		if _, err := demo.Seed(ctx, db, fast, time.Now()); err == nil {
 			t.Error("seeding a non-empty database succeeded")
 		}
 		if got := demo.Logins(); len(got) != len(logins) || got[0] != logins[0] {
@@ -45,4 +48,13 @@ func TestSeed(t *testing.T) {
 	if key := password.Check(demo.Password, "caseworker@"+demo.Domain); key != "" {
 		t.Errorf("the demo password breaks the password policy: %s", key)
 	}
+}
+
+func mustKeyring(t *testing.T) *secret.Keyring {
+	t.Helper()
+	kr, err := secret.NewKeyring()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return kr
 }

@@ -283,16 +283,6 @@ func TestDerive(t *testing.T) {
 	if len(csrf) != KeySize || bytes.Equal(csrf, blind) {
 		t.Errorf("Derive(csrf) = %x, Derive(blind-index) = %x; want two different %d-byte keys", csrf, blind, KeySize)
 	}
-	// Keys derived from a root equal to a legacy master key match the
-	// master key's, so a deployment can move its key into a keyring's root
-	// line without losing sessions or indexes.
-	legacy, err := Parse(base64.StdEncoding.EncodeToString(kr.root[:]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(csrf, legacy.Derive("csrf")) {
-		t.Error("Keyring.Derive and Key.Derive disagree over the same key")
-	}
 }
 
 func TestBlindIndex(t *testing.T) {

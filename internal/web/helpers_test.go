@@ -62,17 +62,18 @@ func (b *lockedBuffer) Write(p []byte) (int, error) {
 func newEnv(t testing.TB, db *store.DB) *env {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := demo.Seed(ctx, db, func(pw string) (string, error) { return password.Hash(pw, fastHash) }); err != nil {
-		t.Fatal(err)
-	}
 	c := &clock{t: time.Date(2026, 11, 21, 15, 0, 0, 0, time.UTC)}
 	db.Now = c.Now
-	key, err := secret.Generate()
+	key, err := secret.NewKeyring()
 	if err != nil {
 		t.Fatal(err)
 	}
+	db.UseKeyring(key)
+	if _, err := demo.Seed(ctx, db, func(pw string) (string, error) { return password.Hash(pw, fastHash) }, c.Now()); err != nil {
+		t.Fatal(err)
+	}
 	logs := &lockedBuffer{}
-	srv, err := New(Config{Store: db, Key: key, Logger: slog.New(slog.NewJSONHandler(logs, nil)), Demo: true, Version: "test", Password: fastHash, Now: c.Now})
+	srv, err := New(Config{Store: db, Keys: key, Logger: slog.New(slog.NewJSONHandler(logs, nil)), Demo: true, Version: "test", Password: fastHash, Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,7 +61,7 @@ var _ Store = (*store.DB)(nil)
 // Config is what a Server is built from.
 type Config struct {
 	Store    Store
-	Key      *secret.Key
+	Keys     *secret.Keyring
 	Logger   *slog.Logger
 	Version  string
 	Demo     bool // show the demo-data banner on every page
@@ -110,8 +110,8 @@ const (
 
 // New builds a server from cfg.
 func New(cfg Config) (*Server, error) {
-	if cfg.Store == nil || cfg.Key == nil {
-		return nil, errors.New("web: Store and Key are required")
+	if cfg.Store == nil || cfg.Keys == nil {
+		return nil, errors.New("web: Store and Keys are required")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -130,7 +130,7 @@ func New(cfg Config) (*Server, error) {
 		store:     cfg.Store,
 		log:       cfg.Logger,
 		now:       cfg.Now,
-		csrfKey:   cfg.Key.Derive("csrf"),
+		csrfKey:   cfg.Keys.Derive("csrf"),
 		mux:       http.NewServeMux(),
 		registry:  prometheus.NewRegistry(),
 		ipLimit:   auth.NewThrottle(ipBurst, ipEvery),

@@ -7,6 +7,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"path"
 	"slices"
 	"sort"
@@ -21,24 +22,48 @@ var Languages = []string{"en", "es"}
 // Default is the language used when nothing else decides.
 const Default = "en"
 
+// Catalogs are split by area, one file per area and language, named
+// <area>.<lang>.json (core.en.json, cases.es.json …), so that features can
+// add their strings without touching one shared file.
+//
 //go:embed catalog/*.json
 var files embed.FS
 
 var catalogs = func() map[string]map[string]string {
-	out := map[string]map[string]string{}
-	for _, lang := range Languages {
-		b, err := files.ReadFile(path.Join("catalog", lang+".json"))
-		if err != nil {
-			panic(fmt.Sprintf("i18n: catalog %s: %v", lang, err))
-		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			panic(fmt.Sprintf("i18n: catalog %s: %v", lang, err))
-		}
-		out[lang] = m
+	out, err := load(files)
+	if err != nil {
+		panic("i18n: " + err.Error())
 	}
 	return out
 }()
+
+func load(fsys fs.FS) (map[string]map[string]string, error) {
+	out := map[string]map[string]string{}
+	for _, lang := range Languages {
+		out[lang] = map[string]string{}
+		names, err := fs.Glob(fsys, "catalog/*."+lang+".json")
+		if err != nil || len(names) == 0 {
+			return nil, fmt.Errorf("no catalog files for %s", lang)
+		}
+		for _, name := range names {
+			b, err := fs.ReadFile(fsys, name)
+			if err != nil {
+				return nil, err
+			}
+			m := map[string]string{}
+			if err := json.Unmarshal(b, &m); err != nil {
+				return nil, fmt.Errorf("%s: %w", path.Base(name), err)
+			}
+			for k, v := range m {
+				if _, dup := out[lang][k]; dup {
+					return nil, fmt.Errorf("%s: key %q is defined in two files", path.Base(name), k)
+				}
+				out[lang][k] = v
+			}
+		}
+	}
+	return out, nil
+}
 
 var matcher = language.NewMatcher([]language.Tag{language.English, language.Spanish})
 

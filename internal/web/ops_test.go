@@ -177,5 +177,27 @@ func TestEveryRouteNamesAnAction(t *testing.T) {
 // decision: it must be added here too.
 var publicRoutes = []string{
 	"GET /{$}", "GET /login", "POST /login", "POST /language", "GET /api/v1/openapi.json",
-	"GET /healthz", "GET /readyz", "GET /metrics", "GET /static/",
+	"GET /healthz", "GET /readyz", "GET /metrics", "GET /static/", "GET /exit",
+}
+
+func TestQuickExit(t *testing.T) {
+	e := sqliteEnv(t)
+	b := e.signIn("caseworker")
+	page := b.get("/dashboard")
+	if !strings.Contains(page.body, `id="quick-exit"`) {
+		t.Fatal("no quick exit on the dashboard")
+	}
+	if login := e.browser().get("/login"); !strings.Contains(login.body, `id="quick-exit"`) {
+		t.Fatal("no quick exit on the sign-in page")
+	}
+	res := b.get("/exit")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "https://") || strings.Contains(res.Header.Get("Location"), "127.0.0.1") {
+		t.Fatalf("quick exit: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if !strings.Contains(res.Header.Get("Clear-Site-Data"), `"cookies"`) {
+		t.Error("quick exit does not clear the site's cookies")
+	}
+	if res := b.get("/dashboard"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("after quick exit the dashboard answers %d: pressing Back would show it", res.StatusCode)
+	}
 }

@@ -22,6 +22,7 @@ func (s *Server) register() {
 	s.handle("POST /logout", access.SignedIn, s.logout)
 	s.handle("POST /language", access.Public, s.setLanguage)
 	s.handle("GET /dashboard", access.SignedIn, s.dashboard)
+	s.handle("GET /exit", access.Public, s.quickExit)
 
 	s.handle("GET /account", access.ManageOwnAccount, s.accountPage)
 	s.handle("POST /account/password", access.ManageOwnAccount, s.changePassword)

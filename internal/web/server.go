@@ -9,6 +9,7 @@ import (
 	"errors"
 	"html/template"
 	"log/slog"
+	"iter"
 	"net/http"
 	"time"
 
@@ -16,7 +17,9 @@ import (
 
 	"puente/internal/access"
 	"puente/internal/account"
+	"puente/internal/audit"
 	"puente/internal/auth"
+	"puente/internal/casework"
 	"puente/internal/password"
 	"puente/internal/secret"
 	"puente/internal/store"
@@ -54,6 +57,11 @@ type Store interface {
 	Tokens(ctx context.Context, userID int64) ([]auth.Token, error)
 	RevokeToken(ctx context.Context, userID, tokenID int64) error
 	TouchToken(ctx context.Context, id int64, at time.Time) error
+
+	// Cases, consents and the audit log: the case service's needs, and
+	// reading the log.
+	casework.Store
+	AuditEntries(ctx context.Context, f store.AuditFilter) iter.Seq2[audit.Entry, error]
 }
 
 var _ Store = (*store.DB)(nil)
@@ -70,7 +78,10 @@ type Config struct {
 	// TrustProxy makes the server believe X-Forwarded-Proto and
 	// X-Forwarded-For, for deployments behind a TLS-terminating proxy.
 	TrustProxy bool
-	Now        func() time.Time
+	// ExitURL is where the quick-exit control sends a person: a neutral
+	// page that gives nothing away to someone looking over their shoulder.
+	ExitURL string
+	Now     func() time.Time
 }
 
 // Server is Puente's HTTP server.
@@ -83,6 +94,7 @@ type Server struct {
 	mux       *http.ServeMux
 	routes    []Route
 	pages     map[string]*template.Template // one parsed set per language
+	cases     *casework.Service
 	metrics   *metrics
 	registry  *prometheus.Registry
 	ipLimit   *auth.Throttle
@@ -122,6 +134,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Timeouts == (auth.Timeouts{}) {
 		cfg.Timeouts = auth.DefaultTimeouts
 	}
+	if cfg.ExitURL == "" {
+		cfg.ExitURL = "https://www.google.com/search?q=weather"
+	}
 	if cfg.Password == (password.Params{}) {
 		cfg.Password = password.Default
 	}
@@ -139,6 +154,7 @@ func New(cfg Config) (*Server, error) {
 		crossOrigin: http.NewCrossOriginProtection(),
 	}
 	s.metrics = newMetrics(s.registry)
+	s.cases = &casework.Service{Store: cfg.Store, Now: cfg.Now}
 	pages, err := parseTemplates()
 	if err != nil {
 		return nil, err

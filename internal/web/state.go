@@ -9,6 +9,7 @@ import (
 	"puente/internal/access"
 	"puente/internal/account"
 	"puente/internal/auth"
+	"puente/internal/casework"
 )
 
 // state is what the middleware learns about a request, shared with the
@@ -47,4 +48,10 @@ func newRef() string {
 	b := make([]byte, 5)
 	rand.Read(b)
 	return base32.StdEncoding.EncodeToString(b)
+}
+
+// caseRequest is who is asking, for the case service and its audit log.
+func caseRequest(r *http.Request) casework.Request {
+	st := stateOf(r)
+	return casework.Request{Actor: st.actor, RequestID: st.ref}
 }

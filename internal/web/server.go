@@ -8,8 +8,8 @@ import (
 	"context"
 	"errors"
 	"html/template"
-	"log/slog"
 	"iter"
+	"log/slog"
 	"net/http"
 	"time"
 

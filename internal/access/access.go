@@ -192,10 +192,10 @@ func roleDecision(ok bool, role string) Decision {
 
 // decideCase decides actions on a survivor's case.
 func decideCase(a Actor, act Action, r Resource, has func(account.Role) bool) Decision {
-	if r.OrgID == 0 {
-		return deny("no record")
-	}
 	supervisor, caseworker := has(account.Supervisor), has(account.Caseworker)
+	if r.OrgID == 0 {
+		return gate(a, act, has)
+	}
 	assigned := slices.Contains(r.Assigned, a.UserID)
 	if r.OrgID == a.OrgID {
 		switch act {
@@ -253,6 +253,23 @@ func decideCase(a Actor, act Action, r Resource, has func(account.Role) bool) De
 		}
 	}
 	return deny("no consent")
+}
+
+// gate decides an action before the record is known, as a route does:
+// could this actor do it to any case at all? The record decides again.
+func gate(a Actor, act Action, has func(account.Role) bool) Decision {
+	supervisor, caseworker := has(account.Supervisor), has(account.Caseworker)
+	switch act {
+	case CaseList, CaseRead:
+		return roleDecision(supervisor || caseworker || has(account.Screener) || has(account.Analyst), "case role")
+	case CaseUpdate, CaseMove, ConsentEdit:
+		return roleDecision(supervisor || caseworker, "supervisor or caseworker")
+	case CaseAssign, CaseDelete:
+		return roleDecision(supervisor, "supervisor")
+	case BreakGlass:
+		return roleDecision(supervisor && a.OrgVetted, "supervisor of a vetted organization")
+	}
+	return deny("unknown action")
 }
 
 // Visible lists the classes of a case the actor may read.

@@ -193,3 +193,31 @@ func TestVisible(t *testing.T) {
 		t.Errorf("assigned caseworker sees %v, want every class", got)
 	}
 }
+
+// TestRouteGate checks the decision a route makes before it knows the
+// record: only roles that could ever perform the action pass.
+func TestRouteGate(t *testing.T) {
+	want := map[Action][]account.Role{
+		CaseList:    {account.Supervisor, account.Caseworker, account.Screener, account.Analyst},
+		CaseRead:    {account.Supervisor, account.Caseworker, account.Screener, account.Analyst},
+		CaseUpdate:  {account.Supervisor, account.Caseworker},
+		CaseMove:    {account.Supervisor, account.Caseworker},
+		ConsentEdit: {account.Supervisor, account.Caseworker},
+		CaseAssign:  {account.Supervisor},
+		CaseDelete:  {account.Supervisor},
+		BreakGlass:  {account.Supervisor},
+		CaseCreate:  {account.Supervisor, account.Caseworker, account.Screener},
+	}
+	for act, roles := range want {
+		for _, role := range account.Roles {
+			a := Actor{UserID: 1, OrgID: 1, OrgVetted: true, Roles: []account.Role{role}}
+			if got := Allow(a, act, Resource{}); got != slices.Contains(roles, role) {
+				t.Errorf("gate %s for %s = %v", act, role, got)
+			}
+		}
+	}
+	unvetted := Actor{UserID: 1, OrgID: 1, Roles: []account.Role{account.Supervisor}}
+	if Allow(unvetted, BreakGlass, Resource{}) {
+		t.Error("the gate lets an unvetted supervisor break the glass")
+	}
+}

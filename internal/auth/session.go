@@ -19,6 +19,10 @@ type Session struct {
 	CreatedAt  time.Time
 	LastSeenAt time.Time
 	ExpiresAt  time.Time // the absolute limit, fixed at sign-in
+	// SecondFactor is true once the person has given a code from their
+	// authenticator app or a recovery code in this session. A session of
+	// a user with a second factor is not signed in until it is.
+	SecondFactor bool
 }
 
 // Timeouts bound how long a session lives.

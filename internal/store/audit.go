@@ -63,28 +63,7 @@ const auditColumns = "seq, at, actor_id, roles, org_id, action, record, decision
 // yields the whole log, which is what verification reads.
 func (db *DB) AuditEntries(ctx context.Context, f AuditFilter) iter.Seq2[audit.Entry, error] {
 	return func(yield func(audit.Entry, error) bool) {
-		var where []string
-		var args []any
-		if f.ActorID != 0 {
-			where = append(where, "actor_id = ?")
-			args = append(args, f.ActorID)
-		}
-		if f.Record != "" {
-			where = append(where, "record = ?")
-			args = append(args, f.Record)
-		}
-		if !f.Since.IsZero() {
-			where = append(where, "at >= ?")
-			args = append(args, micros(f.Since))
-		}
-		if !f.Until.IsZero() {
-			where = append(where, "at < ?")
-			args = append(args, micros(f.Until))
-		}
-		if f.AfterSeq > 0 {
-			where = append(where, "seq > ?")
-			args = append(args, f.AfterSeq)
-		}
+		where, args := auditWhere(f)
 		query := "SELECT " + auditColumns + " FROM audit_log"
 		if len(where) > 0 {
 			query += " WHERE " + strings.Join(where, " AND ")
@@ -100,14 +79,11 @@ func (db *DB) AuditEntries(ctx context.Context, f AuditFilter) iter.Seq2[audit.E
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var e audit.Entry
-			var at int64
-			var decision string
-			if err := rows.Scan(&e.Seq, &at, &e.ActorID, &e.Roles, &e.OrgID, &e.Action, &e.Record, &decision, &e.Reason, &e.RequestID, &e.Prev, &e.Hash); err != nil {
-				yield(audit.Entry{}, translate(err))
+			e, err := scanAudit(rows)
+			if err != nil {
+				yield(audit.Entry{}, err)
 				return
 			}
-			e.At, e.Decision = fromMicros(at), audit.Decision(decision)
 			if !yield(e, nil) {
 				return
 			}

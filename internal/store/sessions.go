@@ -12,8 +12,8 @@ import (
 
 // CreateSession stores a new session.
 func (db *DB) CreateSession(ctx context.Context, s auth.Session) error {
-	_, err := db.q().ExecContext(ctx, "INSERT INTO sessions (hash, user_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-		s.Hash, s.UserID, micros(s.CreatedAt), micros(s.LastSeenAt), micros(s.ExpiresAt))
+	_, err := db.q().ExecContext(ctx, "INSERT INTO sessions (hash, user_id, created_at, last_seen_at, expires_at, second_factor) VALUES (?, ?, ?, ?, ?, ?)",
+		s.Hash, s.UserID, micros(s.CreatedAt), micros(s.LastSeenAt), micros(s.ExpiresAt), s.SecondFactor)
 	return translate(err)
 }
 
@@ -21,8 +21,8 @@ func (db *DB) CreateSession(ctx context.Context, s auth.Session) error {
 func (db *DB) Session(ctx context.Context, hash string) (*auth.Session, error) {
 	var s auth.Session
 	var created, seen, expires int64
-	err := db.q().QueryRowContext(ctx, "SELECT hash, user_id, created_at, last_seen_at, expires_at FROM sessions WHERE hash = ?", hash).
-		Scan(&s.Hash, &s.UserID, &created, &seen, &expires)
+	err := db.q().QueryRowContext(ctx, "SELECT hash, user_id, created_at, last_seen_at, expires_at, second_factor FROM sessions WHERE hash = ?", hash).
+		Scan(&s.Hash, &s.UserID, &created, &seen, &expires, &s.SecondFactor)
 	if err != nil {
 		return nil, translate(err)
 	}

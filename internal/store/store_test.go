@@ -19,7 +19,7 @@ import (
 
 var ctx = context.Background()
 
-func mustOrg(t *testing.T, db *store.DB, name string, c account.Country) *account.Organization {
+func mustOrg(t testing.TB, db *store.DB, name string, c account.Country) *account.Organization {
 	t.Helper()
 	o := &account.Organization{Name: name, Country: c, Kind: account.Shelter, City: "El Paso", Region: "TX"}
 	if err := db.CreateOrganization(ctx, o); err != nil {
@@ -28,7 +28,7 @@ func mustOrg(t *testing.T, db *store.DB, name string, c account.Country) *accoun
 	return o
 }
 
-func mustUser(t *testing.T, db *store.DB, org int64, email string, roles ...account.Role) *account.User {
+func mustUser(t testing.TB, db *store.DB, org int64, email string, roles ...account.Role) *account.User {
 	t.Helper()
 	u := &account.User{OrgID: org, Email: email, Name: "Ana Pérez", Roles: roles, PasswordHash: "$argon2id$test"}
 	if err := db.CreateUser(ctx, u); err != nil {

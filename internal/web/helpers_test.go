@@ -33,6 +33,7 @@ type env struct {
 	ts    *httptest.Server
 	logs  *bytes.Buffer
 	clock *clock
+	keys  *secret.Keyring
 }
 
 type clock struct {
@@ -79,7 +80,7 @@ func newEnv(t testing.TB, db *store.DB) *env {
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return &env{t: t, db: db, srv: srv, ts: ts, logs: &logs.Buffer, clock: c}
+	return &env{t: t, db: db, srv: srv, ts: ts, logs: &logs.Buffer, clock: c, keys: key}
 }
 
 // forEachEnv runs fn against a server on SQLite and, when configured, on PostgreSQL.
@@ -173,12 +174,18 @@ func form(pairs ...string) url.Values {
 	return v
 }
 
-// signIn signs in as a demo user and returns the browser.
+// signIn signs in as a demo user and returns the browser. A user who must
+// have a second factor is enrolled first and gives a code, as a person
+// would (see completeSecondFactor).
 func (e *env) signIn(local string) *browser {
 	e.t.Helper()
+	e.enrollIfRequired(local)
 	b := e.browser()
 	tok := b.csrf("/login")
 	res := b.post("/login", form("csrf_token", tok, "email", local+"@"+demo.Domain, "password", demo.Password))
+	if res.StatusCode == http.StatusSeeOther && res.Header.Get("Location") == "/login/code" {
+		res = e.completeSecondFactor(b, local)
+	}
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/dashboard" {
 		e.t.Fatalf("sign in as %s: status %d, location %q\n%s", local, res.StatusCode, res.Header.Get("Location"), res.body)
 	}

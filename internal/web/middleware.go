@@ -170,9 +170,11 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			case err == nil && sess.Live(now, s.cfg.Timeouts):
 				u, err := s.store.User(ctx, sess.UserID)
 				if err == nil && !u.Disabled {
-					st.user, st.session, st.sessionID = u, sess, c.Value
-					st.org = s.orgOf(r, u)
-					st.actor = access.ActorFor(u, st.org)
+					st.session, st.sessionID = sess, c.Value
+					if err := s.admit(r, st, u); err != nil {
+						s.fail(w, r, err)
+						return
+					}
 					if u.Lang != "" {
 						st.lang = u.Lang
 					}

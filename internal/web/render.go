@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"puente/internal/access"
 	"puente/internal/account"
 	"puente/internal/i18n"
 	"puente/internal/problem"
@@ -44,9 +45,12 @@ func parseTemplates() (map[string]*template.Template, error) {
 			"datetime": func(t time.Time) string {
 				return formatDate(lang, t) + " " + t.UTC().Format("15:04") + " UTC"
 			},
-			"has":      func(u *account.User, r account.Role) bool { return u != nil && u.Has(r) },
-			"contains": func(list []string, s string) bool { return slices.Contains(list, s) },
-			"inRoles":  func(list []account.Role, r account.Role) bool { return slices.Contains(list, r) },
+			"has":       func(u *account.User, r account.Role) bool { return u != nil && u.Has(r) },
+			"contains":  func(list []string, s string) bool { return slices.Contains(list, s) },
+			"inRoles":   func(list []account.Role, r account.Role) bool { return slices.Contains(list, r) },
+			"inClasses": func(list []access.Class, c string) bool { return slices.Contains(list, access.Class(c)) },
+			"inIDs":     func(list []int64, id int64) bool { return slices.Contains(list, id) },
+			"add":       func(a, b int) int { return a + b },
 		}
 		root := template.New("").Funcs(funcs)
 		for _, n := range names {

@@ -53,6 +53,8 @@ func (s *Server) register() {
 	s.handle("GET /api/v1/users/{id}", access.ViewUsers, s.apiUserGet)
 	s.handle("PATCH /api/v1/users/{id}", access.ManageUsers, s.apiUserUpdate)
 
+	s.registerCases()
+
 	s.handle("GET /healthz", access.Public, s.healthz)
 	s.handle("GET /readyz", access.Public, s.readyz)
 	s.handle("GET /metrics", access.Public, s.metricsHandler)
@@ -66,6 +68,8 @@ func (s *Server) register() {
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, problem.New(problem.NotFound, "error.not_found"))
 	})
+	s.registerAudit()
+	s.registerMFA()
 }
 
 // handle registers h for pattern behind the access policy and, for
@@ -78,7 +82,7 @@ func (s *Server) handle(pattern string, act access.Action, h handlerFunc) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		st := stateOf(r)
 		st.route = pattern
-		if !access.Allow(st.actor, act, access.Resource{}) {
+		if !s.allowed(st, pattern, act) {
 			s.deny(w, r, st)
 			return
 		}
@@ -106,6 +110,9 @@ func (s *Server) handle(pattern string, act access.Action, h handlerFunc) {
 // deny answers a request the policy refused: a person who is not signed in
 // is sent to sign in; anyone else is told they may not.
 func (s *Server) deny(w http.ResponseWriter, r *http.Request, st *state) {
+	if s.secondFactorRedirect(w, r, st) {
+		return
+	}
 	if st.user == nil {
 		if isAPI(r) {
 			s.fail(w, r, problem.New(problem.Unauthorized, "error.unauthorized"))

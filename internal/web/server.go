@@ -58,10 +58,24 @@ type Store interface {
 	RevokeToken(ctx context.Context, userID, tokenID int64) error
 	TouchToken(ctx context.Context, id int64, at time.Time) error
 
+	// The second factor: TOTP secrets (sealed by the store), recovery
+	// codes (hashed by the store), and sessions that have given one.
+	SavePendingTOTP(ctx context.Context, userID int64, secret string) error
+	EnableTOTP(ctx context.Context, userID, step int64, recoveryCodes []string) error
+	TOTP(ctx context.Context, userID int64) (*store.TOTP, error)
+	TOTPEnabled(ctx context.Context, userID int64) (bool, error)
+	UseTOTPStep(ctx context.Context, userID, step int64) error
+	DisableTOTP(ctx context.Context, userID int64) error
+	ReplaceRecoveryCodes(ctx context.Context, userID int64, codes []string) error
+	UseRecoveryCode(ctx context.Context, userID int64, code string) error
+	CountRecoveryCodes(ctx context.Context, userID int64) (int, error)
+	MarkSessionSecondFactor(ctx context.Context, hash string) error
+
 	// Cases, consents and the audit log: the case service's needs, and
 	// reading the log.
 	casework.Store
 	AuditEntries(ctx context.Context, f store.AuditFilter) iter.Seq2[audit.Entry, error]
+	AuditPage(ctx context.Context, f store.AuditFilter, beforeSeq int64, limit int) ([]audit.Entry, error)
 }
 
 var _ Store = (*store.DB)(nil)

@@ -27,6 +27,15 @@ type state struct {
 	sessionID string // the raw id from the cookie, for CSRF binding
 	token     *auth.Token
 	preID     string // anonymous CSRF binding, from the pre-session cookie
+	// pending is the user of a session that has given the password but
+	// not yet the second factor. Until it has, user and actor stay empty:
+	// to the policy the request is anonymous.
+	pending *account.User
+	// mustEnroll is set for a user who must have a second factor and has
+	// none: they are held to the enrollment pages until they set one up.
+	mustEnroll bool
+	// secondFactor is whether the signed-in user has a second factor.
+	secondFactor bool
 }
 
 type stateKey struct{}

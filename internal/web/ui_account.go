@@ -14,11 +14,12 @@ import (
 )
 
 type accountData struct {
-	Errs formErrors
+	Errs         formErrors
+	SecondFactor bool
 }
 
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, r, http.StatusOK, "account.html", "account.title", accountData{})
+	return s.render(w, r, http.StatusOK, "account.html", "account.title", accountData{SecondFactor: stateOf(r).secondFactor})
 }
 
 // changePassword needs the current password, so a session left open on a
@@ -42,7 +43,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		errs["confirm"] = "account.confirm_mismatch"
 	}
 	if len(errs) > 0 {
-		return s.render(w, r, http.StatusUnprocessableEntity, "account.html", "account.title", accountData{Errs: errs})
+		return s.render(w, r, http.StatusUnprocessableEntity, "account.html", "account.title", accountData{Errs: errs, SecondFactor: st.secondFactor})
 	}
 	hash, err := password.Hash(next, s.cfg.Password)
 	if err != nil {

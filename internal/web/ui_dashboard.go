@@ -8,10 +8,11 @@ import (
 )
 
 type dashboardData struct {
-	Roles     []account.Role
-	OrgCount  int
-	UserCount int
-	TeamCount int
+	Roles        []account.Role
+	OrgCount     int
+	UserCount    int
+	TeamCount    int
+	SecondFactor bool // whether the user signs in with a second factor
 }
 
 // dashboard shows one panel per role the user holds. Until casework,
@@ -19,7 +20,7 @@ type dashboardData struct {
 // say what will appear there.
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	u := stateOf(r).user
-	d := dashboardData{Roles: u.Roles}
+	d := dashboardData{Roles: u.Roles, SecondFactor: stateOf(r).secondFactor}
 	ctx := r.Context()
 	var err error
 	if u.Has(account.Admin) {

@@ -1,6 +1,11 @@
 package web
 
-import "net/http"
+import (
+	"cmp"
+	"net/http"
+
+	"puente/internal/audit"
+)
 
 // quickExit is the control on every page for a person who must hide what
 // they are looking at, now. It is a plain link, so it works without
@@ -14,6 +19,13 @@ func (s *Server) quickExit(w http.ResponseWriter, r *http.Request) error {
 	if st.session != nil {
 		if err := s.store.DeleteSession(r.Context(), st.session.Hash); err != nil {
 			return err
+		}
+		// The way out must not wait on the audit log: a failure to
+		// record it is logged, and the person still leaves.
+		if u := cmp.Or(st.user, st.pending); u != nil {
+			if err := s.audit(r, u, "auth.sign_out", audit.Allow, "quick exit"); err != nil {
+				s.log.Error("audit quick exit", "ref", st.ref, "err", err)
+			}
 		}
 	}
 	s.clearCookie(w, st, sessionCookie)

@@ -293,3 +293,24 @@ func TestDeleteCaseShredsKey(t *testing.T) {
 		}
 	})
 }
+
+func TestGlassOpeningsNotifyTheOwner(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		e := newCaseEnv(t, db)
+		c := sampleCase(e)
+		if err := db.CreateCase(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		now := db.Now()
+		if err := db.OpenGlass(ctx, c.ID, e.outsider.ID, "reported missing tonight", now.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.GlassOpenings(ctx, e.own.ID, now.Add(-time.Hour))
+		if err != nil || len(got) != 1 || got[0].CaseID != c.ID || got[0].OrgName != "Albergue Juárez" || got[0].Reason != "reported missing tonight" {
+			t.Fatalf("openings for the owner: %+v %v", got, err)
+		}
+		if other, _ := db.GlassOpenings(ctx, e.other.ID, now.Add(-time.Hour)); len(other) != 0 {
+			t.Errorf("another organization is told: %+v", other)
+		}
+	})
+}

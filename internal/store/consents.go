@@ -113,3 +113,37 @@ func (db *DB) OpenGlass(ctx context.Context, caseID, userID int64, reason string
 		caseID, userID, reason, micros(db.now()), micros(until))
 	return translate(err)
 }
+
+// GlassOpening is one emergency access to an organization's case, for the
+// notice its administrators and supervisors see.
+type GlassOpening struct {
+	CaseID   int64
+	UserID   int64
+	UserName string
+	OrgName  string
+	Reason   string
+	OpenedAt time.Time
+	Until    time.Time
+}
+
+// GlassOpenings lists emergency accesses to org's cases since a time, newest first.
+func (db *DB) GlassOpenings(ctx context.Context, org int64, since time.Time) ([]GlassOpening, error) {
+	rows, err := db.q().QueryContext(ctx, `SELECT g.case_id, g.user_id, u.name, o.name, g.reason, g.opened_at, g.until
+		FROM break_glass g JOIN cases c ON c.id = g.case_id JOIN users u ON u.id = g.user_id JOIN organizations o ON o.id = u.org_id
+		WHERE c.org_id = ? AND g.opened_at >= ? ORDER BY g.opened_at DESC, g.id DESC LIMIT 50`, org, micros(since))
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []GlassOpening
+	for rows.Next() {
+		var g GlassOpening
+		var opened, until int64
+		if err := rows.Scan(&g.CaseID, &g.UserID, &g.UserName, &g.OrgName, &g.Reason, &opened, &until); err != nil {
+			return nil, translate(err)
+		}
+		g.OpenedAt, g.Until = fromMicros(opened), fromMicros(until)
+		out = append(out, g)
+	}
+	return out, translate(rows.Err())
+}

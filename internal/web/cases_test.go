@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"puente/internal/access"
 	"puente/internal/casework"
@@ -248,5 +249,40 @@ func TestDeletedSurvivorUnreadableInOldBackups(t *testing.T) {
 
 	if _, err := old.Case(context.Background(), id, access.Classes); err == nil {
 		t.Fatal("the deleted survivor's data opens from a backup taken before deletion")
+	}
+}
+
+func TestBreakGlassIsFlaggedAndTheOwnerIsTold(t *testing.T) {
+	e := sqliteEnv(t)
+	id := e.signIn("caseworker").createCase("G7H8")
+	path := fmt.Sprintf("/cases/%d", id)
+	other := e.signIn("supervisor.juarez") // vetted shelter across the border
+	if res := other.get(path); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("before break-glass: %d", res.StatusCode)
+	}
+	tok := other.csrf(path + "/glass")
+	if res := other.post(path+"/glass", form("csrf_token", tok, "reason", "hmm")); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("glass with no real reason: %d", res.StatusCode)
+	}
+	if res := other.post(path+"/glass", form("csrf_token", tok, "reason", "Reported missing tonight; need the shelter to check on them")); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("break glass: %d", res.StatusCode)
+	}
+	page := other.get(path)
+	if page.StatusCode != http.StatusOK || !strings.Contains(page.body, "CanaryG7H8Shelter") || strings.Contains(page.body, "CanaryG7H8Status") {
+		t.Fatalf("after break-glass: %d; location shown %v, immigration hidden %v", page.StatusCode,
+			strings.Contains(page.body, "CanaryG7H8Shelter"), !strings.Contains(page.body, "CanaryG7H8Status"))
+	}
+	owner := e.signIn("supervisor")
+	dash := owner.get("/dashboard")
+	if !strings.Contains(dash.body, `id="glass-notices"`) || !strings.Contains(dash.body, "Reported missing tonight") || !strings.Contains(dash.body, "Silvia Supervisora") {
+		t.Fatal("the owning organization's supervisor is not told of the emergency access")
+	}
+	for range 2 { // stay signed in: the idle timeout is shorter than the glass
+		e.clock.Add(29 * time.Minute)
+		other.get("/dashboard")
+	}
+	e.clock.Add(3 * time.Minute)
+	if res := other.get(path); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("an hour later the case still opens: %d", res.StatusCode)
 	}
 }

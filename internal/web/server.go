@@ -76,6 +76,7 @@ type Store interface {
 	casework.Store
 	AuditEntries(ctx context.Context, f store.AuditFilter) iter.Seq2[audit.Entry, error]
 	AuditPage(ctx context.Context, f store.AuditFilter, beforeSeq int64, limit int) ([]audit.Entry, error)
+	GlassOpenings(ctx context.Context, org int64, since time.Time) ([]store.GlassOpening, error)
 }
 
 var _ Store = (*store.DB)(nil)

@@ -3,7 +3,9 @@ package web
 import (
 	"net/http"
 
+	"puente/internal/access"
 	"puente/internal/account"
+	"puente/internal/casework"
 	"puente/internal/store"
 )
 
@@ -13,14 +15,24 @@ type dashboardData struct {
 	UserCount    int
 	TeamCount    int
 	SecondFactor bool // whether the user signs in with a second factor
+	MyOpen       int  // open cases assigned to the user
+	OrgOpen      int  // open cases of the user's organization
+	Unassigned   int  // of which no caseworker is assigned
+	Glass        []store.GlassOpening
 }
 
-// dashboard shows one panel per role the user holds. Until casework,
-// screening, tips and statistics arrive, most panels are empty states that
-// say what will appear there.
+// glassNoticeDays is how far back the dashboard lists emergency accesses
+// to the organization's cases.
+const glassNoticeDays = 30
+
+// dashboard shows one panel per role the user holds: the caseload where the
+// access policy lets the user list cases and, for the organization's
+// administrators and supervisors, every emergency access another
+// organization made to its cases.
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
-	u := stateOf(r).user
-	d := dashboardData{Roles: u.Roles, SecondFactor: stateOf(r).secondFactor}
+	st := stateOf(r)
+	u := st.user
+	d := dashboardData{Roles: u.Roles, SecondFactor: st.secondFactor}
 	ctx := r.Context()
 	var err error
 	if u.Has(account.Admin) {
@@ -40,6 +52,34 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 			if !m.Disabled {
 				d.TeamCount++
 			}
+		}
+	}
+	if access.Allow(st.actor, access.CaseList, access.Resource{OrgID: u.OrgID}) {
+		// Counts of the organization's own cases: statuses and
+		// assignments only, nothing sealed is read.
+		cases, err := s.store.Cases(ctx, casework.Filter{OrgID: u.OrgID, Limit: 500})
+		if err != nil {
+			return err
+		}
+		for _, c := range cases {
+			if c.Status == casework.Closed {
+				continue
+			}
+			d.OrgOpen++
+			if len(c.Assigned) == 0 {
+				d.Unassigned++
+			}
+			for _, a := range c.Assigned {
+				if a == u.ID {
+					d.MyOpen++
+				}
+			}
+		}
+	}
+	if u.Has(account.Admin) || u.Has(account.Supervisor) {
+		since := s.now().AddDate(0, 0, -glassNoticeDays)
+		if d.Glass, err = s.store.GlassOpenings(ctx, u.OrgID, since); err != nil {
+			return err
 		}
 	}
 	return s.render(w, r, http.StatusOK, "dashboard.html", "dashboard.title", d)

@@ -199,10 +199,16 @@ func TestAuditLogIsForAdminsOnly(t *testing.T) {
 	if res := e.browser().get("/audit"); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("anonymous GET /audit: %d, want a redirect to sign in", res.StatusCode)
 	}
-	// Refusals happen in handle, before the page's handler, and are not
-	// written to the audit log.
-	if got := e.auditReads(); len(got) != len(before) {
-		t.Errorf("refused views added %d audit.read entries", len(got)-len(before))
+	// Each signed-in refusal is recorded as a denied audit.read; the
+	// anonymous one is not, so probes cannot fill the append-only log.
+	got := e.auditReads()
+	if len(got) != len(before)+3 {
+		t.Fatalf("refused views added %d audit.read entries, want 3", len(got)-len(before))
+	}
+	for _, entry := range got[:len(got)-len(before)] { // newest first
+		if entry.Decision != "deny" {
+			t.Errorf("refused view recorded as %q", entry.Decision)
+		}
 	}
 }
 

@@ -286,3 +286,23 @@ func TestBreakGlassIsFlaggedAndTheOwnerIsTold(t *testing.T) {
 		t.Fatalf("an hour later the case still opens: %d", res.StatusCode)
 	}
 }
+
+func TestRouteDenialsOfCasesAreAudited(t *testing.T) {
+	e := sqliteEnv(t)
+	hotline := e.signIn("hotline")
+	if res := hotline.get("/cases/3"); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("hotline operator opening a case: %d", res.StatusCode)
+	}
+	var found bool
+	for entry, err := range e.db.AuditEntries(context.Background(), store.AuditFilter{Record: "case:3"}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if entry.ActorID == e.user("hotline").ID && entry.Decision == "deny" && entry.Action == "case.read" {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatal("a refused attempt to open a case left no audit entry")
+	}
+}

@@ -3,9 +3,11 @@ package web
 import (
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"puente/internal/access"
+	"puente/internal/audit"
 	"puente/internal/problem"
 )
 
@@ -83,6 +85,7 @@ func (s *Server) handle(pattern string, act access.Action, h handlerFunc) {
 		st := stateOf(r)
 		st.route = pattern
 		if !s.allowed(st, pattern, act) {
+			s.auditDenial(r, st, act)
 			s.deny(w, r, st)
 			return
 		}
@@ -105,6 +108,35 @@ func (s *Server) handle(pattern string, act access.Action, h handlerFunc) {
 			s.fail(w, r, err)
 		}
 	})
+}
+
+// sensitiveActions are those whose refusal at the route is itself worth an
+// audit entry: someone reaching for survivors' data or the audit log.
+var sensitiveActions = map[access.Action]bool{
+	access.CaseList: true, access.CaseRead: true, access.CaseCreate: true, access.CaseUpdate: true, access.CaseMove: true,
+	access.CaseAssign: true, access.CaseDelete: true, access.ConsentEdit: true, access.BreakGlass: true, access.AuditRead: true,
+}
+
+// auditDenial records a route-level refusal of a sensitive action by a
+// signed-in actor. Anonymous probes are not recorded: they would let anyone
+// fill the append-only log, and the request log has them.
+func (s *Server) auditDenial(r *http.Request, st *state, act access.Action) {
+	if !sensitiveActions[act] || st.actor.UserID == 0 {
+		return
+	}
+	record := ""
+	if id, err := strconv.ParseInt(r.PathValue("id"), 10, 64); err == nil && id > 0 && strings.Contains(st.route, "/cases/") {
+		record = "case:" + strconv.FormatInt(id, 10)
+	}
+	roles := make([]string, len(st.actor.Roles))
+	for i, role := range st.actor.Roles {
+		roles[i] = string(role)
+	}
+	err := s.store.AppendAudit(r.Context(), &audit.Entry{At: s.now(), ActorID: st.actor.UserID, Roles: strings.Join(roles, ","), OrgID: st.actor.OrgID,
+		Action: string(act), Record: record, Decision: audit.Deny, Reason: "route: " + access.Decide(st.actor, act, access.Resource{}).Reason, RequestID: st.ref})
+	if err != nil {
+		s.log.Error("audit denial", "ref", st.ref, "err", err)
+	}
 }
 
 // deny answers a request the policy refused: a person who is not signed in

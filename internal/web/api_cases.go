@@ -14,6 +14,7 @@ import (
 // service with the pages, so the policy and the audit log are the same.
 func (s *Server) registerCaseAPI() {
 	s.handle("GET /api/v1/cases", access.CaseList, s.apiCaseList)
+	s.handle("POST /api/v1/cases/search", access.CaseList, s.apiCaseSearch)
 	s.handle("POST /api/v1/cases", access.CaseCreate, s.apiCaseCreate)
 	s.handle("GET /api/v1/cases/{id}", access.CaseRead, s.apiCaseGet)
 	s.handle("PATCH /api/v1/cases/{id}", access.CaseUpdate, s.apiCaseUpdate)
@@ -25,10 +26,33 @@ func (s *Server) registerCaseAPI() {
 
 func (s *Server) apiCaseList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	f := casework.Filter{Status: casework.Status(q.Get("status")), Exploitation: q.Get("exploitation"), NameTokens: casework.SearchTokens(q.Get("name")), Limit: 500}
+	f := casework.Filter{Status: casework.Status(q.Get("status")), Exploitation: q.Get("exploitation"), Limit: 500}
 	if q.Get("assigned_to_me") == "true" {
 		f.AssignedTo = stateOf(r).user.ID
 	}
+	return s.apiCases(w, r, f)
+}
+
+// apiCaseSearch finds cases by name. The name travels in the body, never
+// in a URL that proxies and logs would keep.
+func (s *Server) apiCaseSearch(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Name         string          `json:"name"`
+		Status       casework.Status `json:"status"`
+		Exploitation string          `json:"exploitation"`
+		AssignedToMe bool            `json:"assigned_to_me"`
+	}
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	f := casework.Filter{Status: in.Status, Exploitation: in.Exploitation, NameTokens: casework.SearchTokens(in.Name), Limit: 500}
+	if in.AssignedToMe {
+		f.AssignedTo = stateOf(r).user.ID
+	}
+	return s.apiCases(w, r, f)
+}
+
+func (s *Server) apiCases(w http.ResponseWriter, r *http.Request, f casework.Filter) error {
 	list, err := s.cases.List(r.Context(), caseRequest(r), f)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,6 +20,7 @@ import (
 // the audit log; the route's action only lets the right roles reach it.
 func (s *Server) registerCases() {
 	s.handle("GET /cases", access.CaseList, s.caseList)
+	s.handle("POST /cases/search", access.CaseList, s.caseSearch)
 	s.handle("GET /cases/new", access.CaseCreate, s.caseNew)
 	s.handle("POST /cases", access.CaseCreate, s.caseCreate)
 	s.handle("GET /cases/{id}", access.CaseRead, s.caseView)
@@ -64,8 +66,18 @@ type caseListData struct {
 }
 
 func (s *Server) caseList(w http.ResponseWriter, r *http.Request) error {
+	return s.listCases(w, r, r.URL.Query())
+}
+
+// caseSearch is the case list with a name search. The name comes in a POST
+// body, never in the URL, so it stays out of browser history, bookmarks,
+// proxy logs and the Referer header.
+func (s *Server) caseSearch(w http.ResponseWriter, r *http.Request) error {
+	return s.listCases(w, r, r.PostForm)
+}
+
+func (s *Server) listCases(w http.ResponseWriter, r *http.Request, q url.Values) error {
 	st := stateOf(r)
-	q := r.URL.Query()
 	d := caseListData{Status: q.Get("status"), Mine: q.Get("mine") != "", Query: strings.TrimSpace(q.Get("q")), Exploit: q.Get("exploitation"),
 		Vocab: caseVocab, Statuses: casework.Statuses, CanNew: access.Allow(st.actor, access.CaseCreate, access.Resource{})}
 	f := casework.Filter{Limit: 200}

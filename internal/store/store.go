@@ -245,3 +245,7 @@ func fromNullMicros(n sql.NullInt64) *time.Time {
 
 // now returns the store clock's time, truncated to what the columns hold.
 func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
+
+// Rebind turns ? placeholders into the engine's own, for tests and tools
+// that use SQL() directly.
+func (db *DB) Rebind(query string) string { return dialectTx{engine: db.engine}.rebind(query) }

@@ -99,3 +99,38 @@ func TestKeysRotate(t *testing.T) {
 		t.Fatalf("audit after rotate: %v\n%s", err, out)
 	}
 }
+
+func TestUserReset2FA(t *testing.T) {
+	dir := demoData(t)
+	kr, _, err := secret.LoadOrCreateKeyring(filepath.Join(dir, "puente.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(context.Background(), filepath.Join(dir, "puente.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.UseKeyring(kr)
+	ctx := context.Background()
+	u, err := db.UserByEmail(ctx, "admin@demo.puente.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SavePendingTOTP(ctx, u.ID, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.EnableTOTP(ctx, u.ID, 1, []string{"abcde-fghjk"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runCmd(t, "", "user", "reset-2fa", "--data", dir, "--email", "nobody@example.org"); err == nil {
+		t.Error("reset for an unknown email succeeded")
+	}
+	out, err := runCmd(t, "", "user", "reset-2fa", "--data", dir, "--email", "ADMIN@demo.puente.test")
+	if err != nil || !strings.Contains(out, "is off") {
+		t.Fatalf("reset-2fa: %v\n%s", err, out)
+	}
+	if on, err := db.TOTPEnabled(ctx, u.ID); err != nil || on {
+		t.Fatalf("after reset: enabled=%v err=%v", on, err)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"puente/internal/account"
+	"puente/internal/audit"
 	"puente/internal/password"
 	"puente/internal/problem"
 )
@@ -47,8 +48,11 @@ func runUser(ctx context.Context, args []string, out, errOut io.Writer) error {
 		}
 		return nil
 	}
+	if args[0] == "reset-2fa" {
+		return runReset2FA(ctx, args[1:], out, errOut)
+	}
 	if args[0] != "add" {
-		return fmt.Errorf("user: unknown subcommand %q (want add)", args[0])
+		return fmt.Errorf("user: unknown subcommand %q (want add or reset-2fa)", args[0])
 	}
 	fs := newFlagSet("user add", userAddHelp, out)
 	var d dataFlags
@@ -138,4 +142,51 @@ func describe(err error) string {
 		parts = append(parts, f.Field+": "+f.Key)
 	}
 	return strings.Join(parts, "; ")
+}
+
+const reset2FAHelp = `Usage: puente user reset-2fa --email EMAIL [--data DIR] [--db URL]
+
+Turns off a user's two-step verification and deletes their recovery codes,
+for someone who lost their phone and their codes. It also ends all their
+sessions. Verify who is asking before you run it, in person or by a channel
+you already trust: this is how an impostor would try to take an account.
+A user who must use a second factor is asked to set it up again at their
+next sign-in. The reset is recorded in the audit log.
+
+Example:
+  puente user reset-2fa --email ana@example.org
+`
+
+func runReset2FA(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := newFlagSet("user reset-2fa", reset2FAHelp, out)
+	var d dataFlags
+	d.register(fs)
+	email := fs.String("email", "", "the user's `email`")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	addr, key := account.NormalizeEmail(*email)
+	if key != "" {
+		return fmt.Errorf("user reset-2fa: --email: %s", key)
+	}
+	db, _, err := d.open(ctx, errOut)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := db.UserByEmail(ctx, addr)
+	if err != nil {
+		return fmt.Errorf("user reset-2fa: no user with that email")
+	}
+	if err := db.DisableTOTP(ctx, u.ID); err != nil {
+		return err
+	}
+	if err := db.EndSessions(ctx, u.ID); err != nil {
+		return err
+	}
+	if err := db.AppendAudit(ctx, &audit.Entry{Roles: "operator", Action: "auth.mfa_reset", Record: fmt.Sprintf("user:%d", u.ID), Decision: audit.Allow, Reason: "cli", RequestID: "cli"}); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Two-step verification is off for user %d, and their sessions are ended.\n", u.ID)
+	return nil
 }

@@ -139,3 +139,9 @@ func (db *DB) SetSetting(ctx context.Context, key, value string) error {
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	return translate(err)
 }
+
+// EndSessions ends every session of a user.
+func (db *DB) EndSessions(ctx context.Context, userID int64) error {
+	_, err := db.q().ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ?", userID)
+	return translate(err)
+}

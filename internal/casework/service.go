@@ -176,6 +176,20 @@ func Editable(a access.Actor, res access.Resource) []access.Class {
 	return out
 }
 
+// EditableClasses returns the classes of a case the actor may change, or
+// not found (audited) when there are none.
+func (s *Service) EditableClasses(ctx context.Context, rq Request, id int64) ([]access.Class, error) {
+	res, err := s.resource(ctx, rq, access.CaseUpdate, id)
+	if err != nil {
+		return nil, err
+	}
+	classes := Editable(rq.Actor, res)
+	if len(classes) == 0 {
+		return nil, s.check(ctx, rq, access.CaseUpdate, id, res, "")
+	}
+	return classes, nil
+}
+
 // Update saves the given classes of c; each must be one the actor may change.
 func (s *Service) Update(ctx context.Context, rq Request, c *Case, classes []access.Class) error {
 	res, err := s.resource(ctx, rq, access.CaseUpdate, c.ID)

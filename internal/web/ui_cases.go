@@ -330,13 +330,9 @@ func (s *Server) caseEdit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx, rq := r.Context(), caseRequest(r)
-	res, err := s.store.CaseAccess(ctx, id, s.now())
-	if err != nil && !problem.Is(err, problem.NotFound) {
+	editable, err := s.cases.EditableClasses(ctx, rq, id)
+	if err != nil {
 		return err
-	}
-	editable := casework.Editable(rq.Actor, res)
-	if len(editable) == 0 {
-		return problem.New(problem.NotFound, "error.not_found")
 	}
 	c, _, err := s.cases.Get(ctx, rq, id)
 	if err != nil {
@@ -351,13 +347,9 @@ func (s *Server) caseUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx, rq := r.Context(), caseRequest(r)
-	res, err := s.store.CaseAccess(ctx, id, s.now())
-	if err != nil && !problem.Is(err, problem.NotFound) {
+	editable, err := s.cases.EditableClasses(ctx, rq, id)
+	if err != nil {
 		return err
-	}
-	editable := casework.Editable(rq.Actor, res)
-	if len(editable) == 0 {
-		return problem.New(problem.NotFound, "error.not_found")
 	}
 	c := caseFromForm(r, editable)
 	c.ID = id

@@ -69,7 +69,7 @@ var Scopes = map[string][]Action{
 	"users:read":          {ViewUsers},
 	"users:write":         {ViewUsers, ManageUsers},
 	"cases:read":          {CaseList, CaseRead},
-	"cases:write":         {CaseList, CaseRead, CaseCreate, CaseUpdate, CaseMove, CaseAssign, ConsentEdit},
+	"cases:write":         {CaseList, CaseRead, CaseCreate, CaseUpdate, CaseMove, CaseAssign, ConsentEdit, CaseDelete, BreakGlass},
 }
 
 // Actor is who is asking: a signed-in person, or an API client acting for one.

@@ -19,6 +19,9 @@ func (s *Server) registerCaseAPI() {
 	s.handle("GET /api/v1/cases/{id}", access.CaseRead, s.apiCaseGet)
 	s.handle("PATCH /api/v1/cases/{id}", access.CaseUpdate, s.apiCaseUpdate)
 	s.handle("POST /api/v1/cases/{id}/transitions", access.CaseMove, s.apiCaseMove)
+	s.handle("PUT /api/v1/cases/{id}/assignees", access.CaseAssign, s.apiCaseAssign)
+	s.handle("DELETE /api/v1/cases/{id}", access.CaseDelete, s.apiCaseDelete)
+	s.handle("POST /api/v1/cases/{id}/break-glass", access.BreakGlass, s.apiCaseGlass)
 	s.handle("GET /api/v1/cases/{id}/consents", access.ConsentEdit, s.apiConsentList)
 	s.handle("POST /api/v1/cases/{id}/consents", access.ConsentEdit, s.apiConsentAdd)
 	s.handle("POST /api/v1/cases/{id}/consents/{consent}/revoke", access.ConsentEdit, s.apiConsentRevoke)
@@ -227,5 +230,54 @@ func (s *Server) apiConsentRevoke(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) apiCaseAssign(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		UserIDs []int64 `json:"user_ids"`
+	}
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if err := s.cases.Assign(r.Context(), caseRequest(r), id, in.UserIDs); err != nil {
+		return err
+	}
+	return s.apiCaseGet(w, r)
+}
+
+// apiCaseDelete destroys the survivor's data for good (crypto-shredding).
+func (s *Server) apiCaseDelete(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.cases.Delete(r.Context(), caseRequest(r), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) apiCaseGlass(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	until, err := s.cases.BreakGlass(r.Context(), caseRequest(r), id, in.Reason)
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusCreated, map[string]any{"until": until})
 	return nil
 }

@@ -306,3 +306,43 @@ func TestRouteDenialsOfCasesAreAudited(t *testing.T) {
 		t.Fatal("a refused attempt to open a case left no audit entry")
 	}
 }
+
+func TestCaseAPI(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		cw := e.token("caseworker", "cases:write")
+		status, body := e.api(cw, "POST", "/api/v1/cases", map[string]any{
+			"profile":  map[string]any{"gender": "woman", "exploitation": []string{"domestic_servitude"}},
+			"identity": map[string]any{"given_names": "Api", "family_names": "Ejemplo"},
+		})
+		if status != http.StatusCreated {
+			t.Fatalf("create: %d %v", status, body)
+		}
+		id := int64(body["case"].(map[string]any)["id"].(float64))
+		path := fmt.Sprintf("/api/v1/cases/%d", id)
+		status, body = e.api(cw, "GET", path, nil)
+		if status != http.StatusOK || !strings.Contains(fmt.Sprint(body), "given_names:Api") {
+			t.Fatalf("get: %d %v", status, body)
+		}
+		status, body = e.api(cw, "POST", "/api/v1/cases/search", map[string]any{"name": "ÁPI ejemplo"})
+		if status != http.StatusOK || !strings.Contains(fmt.Sprintf("%v", body), fmt.Sprintf("ID:%d", id)) {
+			t.Fatalf("search: %d %v", status, body)
+		}
+		if status, body := e.api(cw, "POST", path+"/transitions", map[string]any{"to": "closed"}); status != http.StatusUnprocessableEntity {
+			t.Fatalf("close without reason: %d %v", status, body)
+		}
+		if status, body := e.api(cw, "POST", path+"/transitions", map[string]any{"to": "referred"}); status != http.StatusOK {
+			t.Fatalf("move: %d %v", status, body)
+		}
+		outsider := e.token("caseworker.juarez", "cases:write")
+		if status, body := e.api(outsider, "GET", path, nil); status != http.StatusNotFound || errorCode(body) != "not_found" {
+			t.Fatalf("outsider: %d %v", status, body)
+		}
+		if status, _ := e.api(cw, "DELETE", path, nil); status != http.StatusForbidden {
+			t.Fatalf("a caseworker destroyed a case: %d", status)
+		}
+		read := e.token("caseworker", "cases:read")
+		if status, _ := e.api(read, "PATCH", path, map[string]any{"narrative": map[string]any{"notes": "x"}}); status != http.StatusForbidden {
+			t.Fatalf("a read-only token changed a case: %d", status)
+		}
+	})
+}

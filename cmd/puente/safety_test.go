@@ -3,13 +3,16 @@ package main
 import (
 	"context"
 	"database/sql"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	_ "modernc.org/sqlite"
 
+	"puente/internal/access"
 	"puente/internal/secret"
 	"puente/internal/store"
 )
@@ -132,5 +135,50 @@ func TestUserReset2FA(t *testing.T) {
 	}
 	if on, err := db.TOTPEnabled(ctx, u.ID); err != nil || on {
 		t.Fatalf("after reset: enabled=%v err=%v", on, err)
+	}
+}
+
+func TestServerFinishesShreddingAfterADeletion(t *testing.T) {
+	dir := demoData(t)
+	path := filepath.Join(dir, "puente.key")
+	kr, _, err := secret.LoadOrCreateKeyring(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(context.Background(), filepath.Join(dir, "puente.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.UseKeyring(kr)
+	ctx := context.Background()
+	var wrapped []byte
+	if err := db.SQL().QueryRow("SELECT wrapped FROM data_keys WHERE subject = 'case/1'").Scan(&wrapped); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.DeleteCase(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	s := &shredder{db: db, kr: kr, path: path, log: slog.New(slog.DiscardHandler), wait: 2 * time.Minute}
+	t0 := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	for i, tt := range []struct {
+		pending bool
+		at      time.Duration
+		done    bool
+	}{{true, 0, false}, {false, time.Minute, false}, {false, 2 * time.Minute, true}} {
+		done, err := s.step(ctx, tt.pending, t0.Add(tt.at))
+		if err != nil || done != tt.done {
+			t.Fatalf("step %d: done=%v err=%v, want done=%v", i, done, err, tt.done)
+		}
+	}
+	saved, _, err := secret.LoadOrCreateKeyring(path)
+	if err != nil || saved.ActiveKEK() != "k2" {
+		t.Fatalf("keyring file after shredding: active %s, %v", saved.ActiveKEK(), err)
+	}
+	if _, err := saved.Unwrap(wrapped, "case/1"); err == nil {
+		t.Fatal("the deleted case's data key, as an old backup holds it, still unwraps")
+	}
+	if c, err := db.Case(ctx, 2, access.Classes); err != nil || c.Identity == nil {
+		t.Fatalf("another case after shredding: %v", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"puente/internal/demo"
@@ -86,7 +87,16 @@ Examples:
 	}
 	fmt.Fprintf(out, "Puente %s is serving on %s://%s (%s database). Press Ctrl-C to stop.\n", buildVersion(), scheme, ln.Addr(), db.Engine())
 	var lastCheckpoint time.Time // when the server last signed the audit log's end
+	shred := &shredder{db: db, kr: key, path: filepath.Join(d.data, "puente.key"), log: log, wait: 2 * time.Minute}
 	chores := func(ctx context.Context, now time.Time) {
+		if srv.DeletionPending() || !shred.rotated.IsZero() {
+			done, err := shred.step(ctx, srv.DeletionPending(), now)
+			if err != nil {
+				log.Error("finish crypto-shredding", "err", err)
+			} else if done {
+				srv.DeletionDone()
+			}
+		}
 		srv.Sweep(ctx)
 		// Pick up a key rotated by "puente keys rotate" in another process.
 		if err := key.Reload(); err != nil {

@@ -259,6 +259,7 @@ func (s *Server) apiCaseDelete(w http.ResponseWriter, r *http.Request) error {
 	if err := s.cases.Delete(r.Context(), caseRequest(r), id); err != nil {
 		return err
 	}
+	s.deletions.Add(1)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

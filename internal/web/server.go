@@ -11,6 +11,7 @@ import (
 	"iter"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -117,7 +118,17 @@ type Server struct {
 	// crossOrigin rejects state-changing requests that a browser marks
 	// as coming from another site, before the CSRF token is even read.
 	crossOrigin *http.CrossOriginProtection
+	// deletions counts survivors' data deleted since the keys were last
+	// rotated; the serve loop rotates them so older backups lose the data too.
+	deletions atomic.Int64
 }
+
+// DeletionPending reports whether a survivor's data was deleted since the
+// last key rotation.
+func (s *Server) DeletionPending() bool { return s.deletions.Load() > 0 }
+
+// DeletionDone records that the keys were rotated after the deletions.
+func (s *Server) DeletionDone() { s.deletions.Store(0) }
 
 // Limits on sign-in attempts: the account locks for lockFor after every
 // lockAfter consecutive failures; an address may try ipBurst times, then one

@@ -493,5 +493,6 @@ func (s *Server) caseDelete(w http.ResponseWriter, r *http.Request) error {
 	if err := s.cases.Delete(r.Context(), caseRequest(r), id); err != nil {
 		return err
 	}
+	s.deletions.Add(1)
 	return redirect(w, r, "/cases", "case_deleted")
 }

@@ -37,12 +37,18 @@ const (
 	ConsentEdit Action = "consent.edit"
 	BreakGlass  Action = "case.break_glass"
 	AuditRead   Action = "audit.read"
+
+	// Screening actions: running an interview, and reading a stored one.
+	// Screenings never leave the organization that ran them.
+	ScreeningRun  Action = "screening.run"
+	ScreeningRead Action = "screening.read"
 )
 
 // Actions lists every action, for tests that walk the whole policy.
 var Actions = []Action{
 	Public, SignedIn, ManageOwnAccount, ViewOrganizations, ManageOrganizations, ViewUsers, ManageUsers,
 	CaseCreate, CaseList, CaseRead, CaseUpdate, CaseMove, CaseAssign, CaseDelete, ConsentEdit, BreakGlass, AuditRead,
+	ScreeningRun, ScreeningRead,
 }
 
 // Class is how sensitive a group of fields is.
@@ -70,6 +76,8 @@ var Scopes = map[string][]Action{
 	"users:write":         {ViewUsers, ManageUsers},
 	"cases:read":          {CaseList, CaseRead},
 	"cases:write":         {CaseList, CaseRead, CaseCreate, CaseUpdate, CaseMove, CaseAssign, ConsentEdit, CaseDelete, BreakGlass},
+	"screenings:read":     {SignedIn, ScreeningRead},
+	"screenings:write":    {ScreeningRead, ScreeningRun},
 }
 
 // Actor is who is asking: a signed-in person, or an API client acting for one.
@@ -129,6 +137,7 @@ type Resource struct {
 	Assigned []int64 // caseworkers assigned to the case
 	Grants   []Grant // the survivor's consents
 	Glass    []Glass // emergency access
+	Creator  int64   // who created the record, for screenings
 	Now      time.Time
 }
 
@@ -179,6 +188,8 @@ func Decide(a Actor, act Action, r Resource) Decision {
 		return roleDecision(has(account.Admin), "admin")
 	case CaseCreate:
 		return roleDecision(has(account.Caseworker) || has(account.Supervisor) || has(account.Screener), "case role")
+	case ScreeningRun, ScreeningRead:
+		return decideScreening(a, act, r, has)
 	}
 	return decideCase(a, act, r, has)
 }
@@ -253,6 +264,30 @@ func decideCase(a Actor, act Action, r Resource, has func(account.Role) bool) De
 		}
 	}
 	return deny("no consent")
+}
+
+// decideScreening: screeners, caseworkers and supervisors run interviews
+// for their own organization; a stored screening is read by whoever ran it
+// and by the organization's supervisors. Nobody outside the organization
+// reads one: what a survivor told a screener is shared, if at all, through
+// the case and its consents.
+func decideScreening(a Actor, act Action, r Resource, has func(account.Role) bool) Decision {
+	interviewer := has(account.Screener) || has(account.Caseworker) || has(account.Supervisor)
+	if r.OrgID == 0 {
+		return roleDecision(interviewer, "screening role")
+	}
+	if r.OrgID != a.OrgID {
+		return deny("other organization")
+	}
+	switch {
+	case act == ScreeningRun && r.Creator == 0:
+		return roleDecision(interviewer, "screening role")
+	case has(account.Supervisor):
+		return allow("supervisor of the organization")
+	case interviewer && r.Creator == a.UserID:
+		return allow("ran the screening")
+	}
+	return deny("not the interviewer")
 }
 
 // gate decides an action before the record is known, as a route does:

@@ -221,3 +221,32 @@ func TestRouteGate(t *testing.T) {
 		t.Error("the gate lets an unvetted supervisor break the glass")
 	}
 }
+
+func TestScreeningPolicy(t *testing.T) {
+	for _, tt := range []struct {
+		role    account.Role
+		act     Action
+		org     int64
+		creator int64
+		want    bool
+	}{
+		{account.Screener, ScreeningRun, ownOrg, 0, true},
+		{account.Screener, ScreeningRun, ownOrg, 10, true},
+		{account.Screener, ScreeningRun, ownOrg, 11, false},
+		{account.Screener, ScreeningRead, ownOrg, 10, true},
+		{account.Screener, ScreeningRead, ownOrg, 11, false},
+		{account.Caseworker, ScreeningRead, ownOrg, 10, true},
+		{account.Supervisor, ScreeningRead, ownOrg, 11, true},
+		{account.Supervisor, ScreeningRead, otherOrg, 11, false},
+		{account.Screener, ScreeningRead, otherOrg, 10, false},
+		{account.Analyst, ScreeningRead, ownOrg, 0, false},
+		{account.Admin, ScreeningRun, ownOrg, 0, false},
+		{account.HotlineOperator, ScreeningRun, 0, 0, false},
+		{account.Screener, ScreeningRun, 0, 0, true},
+	} {
+		a := Actor{UserID: 10, OrgID: ownOrg, Roles: []account.Role{tt.role}}
+		if got := Allow(a, tt.act, Resource{OrgID: tt.org, Creator: tt.creator}); got != tt.want {
+			t.Errorf("%s %s org %d creator %d: %v, want %v", tt.role, tt.act, tt.org, tt.creator, got, tt.want)
+		}
+	}
+}

@@ -45,6 +45,7 @@ Commands:
   user reset-2fa     turn off a user's two-step verification (lost phone)
   keys rotate        rotate the key-encryption key, re-wrapping every data key
   audit verify       check the audit log's hash chain and signed checkpoints
+  screen             evaluate screening answers under US, Mexican and UN law (JSON in, JSON out)
   audit checkpoint   sign the audit log's current end
   version    print the version
   help       print this help, or "puente help <command>" for one command
@@ -74,6 +75,7 @@ func commands() []command {
 		{"user", runUser},
 		{"keys", runKeys},
 		{"audit", runAudit},
+		{"screen", runScreen},
 		{"version", func(_ context.Context, args []string, out, _ io.Writer) error {
 			fs := flag.NewFlagSet("version", flag.ContinueOnError)
 			fs.SetOutput(out)

@@ -56,6 +56,9 @@ func (s *Server) register() {
 	s.handle("PATCH /api/v1/users/{id}", access.ManageUsers, s.apiUserUpdate)
 
 	s.registerCases()
+	s.registerGlossary()
+	s.registerScreeningAPI()
+	s.registerScreenings()
 
 	s.handle("GET /healthz", access.Public, s.healthz)
 	s.handle("GET /readyz", access.Public, s.readyz)

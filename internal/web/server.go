@@ -21,7 +21,9 @@ import (
 	"puente/internal/audit"
 	"puente/internal/auth"
 	"puente/internal/casework"
+	"puente/internal/interview"
 	"puente/internal/password"
+	"puente/internal/screening"
 	"puente/internal/secret"
 	"puente/internal/store"
 )
@@ -78,6 +80,12 @@ type Store interface {
 	AuditEntries(ctx context.Context, f store.AuditFilter) iter.Seq2[audit.Entry, error]
 	AuditPage(ctx context.Context, f store.AuditFilter, beforeSeq int64, limit int) ([]audit.Entry, error)
 	GlassOpenings(ctx context.Context, org int64, since time.Time) ([]store.GlassOpening, error)
+
+	// Screenings.
+	CreateScreening(ctx context.Context, r *interview.Record) error
+	Screening(ctx context.Context, id int64) (*interview.Record, error)
+	SaveScreening(ctx context.Context, r *interview.Record) error
+	Screenings(ctx context.Context, org, createdBy int64) ([]interview.Summary, error)
 }
 
 var _ Store = (*store.DB)(nil)
@@ -102,19 +110,21 @@ type Config struct {
 
 // Server is Puente's HTTP server.
 type Server struct {
-	cfg       Config
-	store     Store
-	log       *slog.Logger
-	now       func() time.Time
-	csrfKey   []byte
-	mux       *http.ServeMux
-	routes    []Route
-	pages     map[string]*template.Template // one parsed set per language
-	cases     *casework.Service
-	metrics   *metrics
-	registry  *prometheus.Registry
-	ipLimit   *auth.Throttle
-	mailLimit *auth.Throttle
+	cfg        Config
+	store      Store
+	log        *slog.Logger
+	now        func() time.Time
+	csrfKey    []byte
+	mux        *http.ServeMux
+	routes     []Route
+	pages      map[string]*template.Template // one parsed set per language
+	cases      *casework.Service
+	protocol   *screening.Protocol
+	interviews *interview.Service
+	metrics    *metrics
+	registry   *prometheus.Registry
+	ipLimit    *auth.Throttle
+	mailLimit  *auth.Throttle
 	// crossOrigin rejects state-changing requests that a browser marks
 	// as coming from another site, before the CSRF token is even read.
 	crossOrigin *http.CrossOriginProtection
@@ -181,6 +191,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.metrics = newMetrics(s.registry)
 	s.cases = &casework.Service{Store: cfg.Store, Now: cfg.Now}
+	s.protocol = screening.Load()
+	s.interviews = &interview.Service{Store: cfg.Store, Protocol: s.protocol, Now: cfg.Now}
 	pages, err := parseTemplates()
 	if err != nil {
 		return nil, err

@@ -77,6 +77,17 @@ func (s *Service) check(ctx context.Context, rq Request, act access.Action, id i
 }
 
 func (s *Service) log(ctx context.Context, rq Request, act access.Action, id int64, d access.Decision, note string) error {
+	rec := ""
+	if id != 0 {
+		rec = record(id)
+	}
+	return s.Store.AppendAudit(ctx, rq.Entry(s.now(), act, rec, d, note))
+}
+
+// Entry builds the audit entry for a decision about a record made for the
+// request: who, with which roles, for which organization, what, and why.
+// note adds codes to the reason (classes read, a filter); never values.
+func (rq Request) Entry(at time.Time, act access.Action, record string, d access.Decision, note string) *audit.Entry {
 	decision := audit.Deny
 	if d.Allowed {
 		decision = audit.Allow
@@ -92,14 +103,10 @@ func (s *Service) log(ctx context.Context, rq Request, act access.Action, id int
 	for i, r := range rq.Actor.Roles {
 		roles[i] = string(r)
 	}
-	rec := ""
-	if id != 0 {
-		rec = record(id)
+	return &audit.Entry{
+		At: at, ActorID: rq.Actor.UserID, Roles: strings.Join(roles, ","), OrgID: rq.Actor.OrgID,
+		Action: string(act), Record: record, Decision: decision, Reason: reason, RequestID: rq.RequestID,
 	}
-	return s.Store.AppendAudit(ctx, &audit.Entry{
-		At: s.now(), ActorID: rq.Actor.UserID, Roles: strings.Join(roles, ","), OrgID: rq.Actor.OrgID,
-		Action: string(act), Record: rec, Decision: decision, Reason: reason, RequestID: rq.RequestID,
-	})
 }
 
 // resource loads what the policy needs; a missing case is audited as a

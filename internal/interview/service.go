@@ -5,7 +5,6 @@ import (
 	"errors"
 	"maps"
 	"strconv"
-	"strings"
 	"time"
 
 	"puente/internal/access"
@@ -55,24 +54,11 @@ func (s *Service) now() time.Time {
 func record(id int64) string { return "screening:" + strconv.FormatInt(id, 10) }
 
 func (s *Service) log(ctx context.Context, rq casework.Request, act access.Action, id int64, d access.Decision, note string) error {
-	decision := audit.Deny
-	if d.Allowed {
-		decision = audit.Allow
-	}
-	roles := make([]string, len(rq.Actor.Roles))
-	for i, r := range rq.Actor.Roles {
-		roles[i] = string(r)
-	}
-	reason := d.Reason
-	if note != "" {
-		reason += "; " + note
-	}
 	rec := ""
 	if id != 0 {
 		rec = record(id)
 	}
-	return s.Store.AppendAudit(ctx, &audit.Entry{At: s.now(), ActorID: rq.Actor.UserID, Roles: strings.Join(roles, ","), OrgID: rq.Actor.OrgID,
-		Action: string(act), Record: rec, Decision: decision, Reason: reason, RequestID: rq.RequestID})
+	return s.Store.AppendAudit(ctx, rq.Entry(s.now(), act, rec, d, note))
 }
 
 // load fetches a screening and checks act on it; a refusal is audited and

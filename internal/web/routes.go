@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"puente/internal/access"
-	"puente/internal/audit"
 	"puente/internal/problem"
 )
 
@@ -131,12 +130,9 @@ func (s *Server) auditDenial(r *http.Request, st *state, act access.Action) {
 	if id, err := strconv.ParseInt(r.PathValue("id"), 10, 64); err == nil && id > 0 && strings.Contains(st.route, "/cases/") {
 		record = "case:" + strconv.FormatInt(id, 10)
 	}
-	roles := make([]string, len(st.actor.Roles))
-	for i, role := range st.actor.Roles {
-		roles[i] = string(role)
-	}
-	err := s.store.AppendAudit(r.Context(), &audit.Entry{At: s.now(), ActorID: st.actor.UserID, Roles: strings.Join(roles, ","), OrgID: st.actor.OrgID,
-		Action: string(act), Record: record, Decision: audit.Deny, Reason: "route: " + access.Decide(st.actor, act, access.Resource{}).Reason, RequestID: st.ref})
+	d := access.Decide(st.actor, act, access.Resource{})
+	d.Reason = "route: " + d.Reason
+	err := s.store.AppendAudit(r.Context(), caseRequest(r).Entry(s.now(), act, record, d, ""))
 	if err != nil {
 		s.log.Error("audit denial", "ref", st.ref, "err", err)
 	}

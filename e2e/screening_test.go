@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -62,8 +63,9 @@ func TestSpanishInterviewForLaborTrafficking(t *testing.T) {
 		if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](script)); err != nil {
 			b.fail("answer step %d: %v", step, err)
 		}
+		before := b.answered()
 		b.do(fmt.Sprintf("save step %d", step), chromedp.Click(chromedp.CSS("#save-step")))
-		b.waitVisible("#finish-screening")
+		b.waitAnsweredChange(before)
 	}
 	b.do("see the result", chromedp.Click(chromedp.CSS("#finish-screening")))
 	b.waitText("#determination-us", "Trata de personas con fines de explotación laboral")
@@ -73,4 +75,28 @@ func TestSpanishInterviewForLaborTrafficking(t *testing.T) {
 		b.fail("the US result lacks an explanation or its law: %q", explanation)
 	}
 	b.screenshot("screening-es-result.png")
+}
+
+// answered reads how many answers the interview page says it has; "" while
+// the page is loading.
+func (b *browser) answered() string {
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(document.querySelector('form.interview') || {dataset: {}}).dataset.answered || ''`))
+	if err != nil {
+		return ""
+	}
+	return v
+}
+
+// waitAnsweredChange waits for the next step's page: saving a step is a
+// form post and a redirect, and until the new page has loaded the old one's
+// buttons are still there to be clicked, or vanish under the click.
+func (b *browser) waitAnsweredChange(before string) {
+	b.t.Helper()
+	for b.ctx.Err() == nil {
+		if now := b.answered(); now != "" && now != before {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	b.fail("the interview did not move past %s answers", before)
 }

@@ -58,6 +58,8 @@ func (s *Server) register() {
 	s.registerGlossary()
 	s.registerScreeningAPI()
 	s.registerScreenings()
+	s.registerWorksite()
+	s.registerPractice()
 
 	s.handle("GET /healthz", access.Public, s.healthz)
 	s.handle("GET /readyz", access.Public, s.readyz)

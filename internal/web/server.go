@@ -86,6 +86,9 @@ type Store interface {
 	Screening(ctx context.Context, id int64) (*interview.Record, error)
 	SaveScreening(ctx context.Context, r *interview.Record) error
 	Screenings(ctx context.Context, org, createdBy int64) ([]interview.Summary, error)
+
+	// Practice vignettes an organization wrote (ui_practice.go).
+	practiceStore
 }
 
 var _ Store = (*store.DB)(nil)

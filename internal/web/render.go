@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -67,6 +69,16 @@ func parseTemplates() (map[string]*template.Template, error) {
 	return out, nil
 }
 
+// assetVersion is a short hash of the embedded stylesheet.
+var assetVersion = func() string {
+	b, err := staticFiles.ReadFile("static/puente.css")
+	if err != nil {
+		return "0"
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:4])
+}()
+
 var monthsES = []string{"ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"}
 
 func formatDate(lang string, t time.Time) string {
@@ -94,7 +106,10 @@ type page struct {
 	Flash     string // translation key of a one-line confirmation
 	Error     *problem.Error
 	Version   string
-	Data      any
+	// AssetVersion changes whenever the stylesheet does, so browsers that
+	// cached the old one for a day fetch the new one at once.
+	AssetVersion string
+	Data         any
 }
 
 // render writes the named page with status.
@@ -103,7 +118,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	p := &page{
 		Lang: st.lang, OtherLang: i18n.Other(st.lang), Title: title, User: st.user,
 		CSRF: s.csrfToken(w, st), Demo: s.cfg.Demo, Path: r.URL.RequestURI(), Ref: st.ref,
-		Version: s.cfg.Version, Data: data,
+		Version: s.cfg.Version, AssetVersion: assetVersion, Data: data,
 	}
 	if r.Method != http.MethodGet {
 		p.Path = r.URL.Path

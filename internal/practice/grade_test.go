@@ -212,6 +212,12 @@ func TestGradeOrganizationVignette(t *testing.T) {
 	if got := v.Heading("en"); got != "Una mujer fue obligada a trabajar." {
 		t.Errorf("heading of a Spanish-only vignette in English: %q", got)
 	}
+	v.Reasoning = "Retención de documentos como medio."
+	for _, lang := range []string{"es", "en"} {
+		if text, in := v.ReasoningIn(lang); text != v.Reasoning || in != "" {
+			t.Errorf("%s: an organization's reasoning, of unknown language, is shown as %q in %q", lang, text, in)
+		}
+	}
 }
 
 func TestNormalize(t *testing.T) {

@@ -6,8 +6,9 @@
 // against.
 //
 // The vignettes are the project's shared reference cases, embedded from
-// vignettes.json (a copy of shared/screening/vignettes.json whose engine
-// results a test checks against their expected determinations), and any an
+// vignettes.json (a copy of shared/screening/vignettes.json with the
+// narratives and reasoning translated into Spanish, whose engine results a
+// test checks against their expected determinations), and any an
 // organization adds, passed in as values.
 package practice
 
@@ -35,7 +36,7 @@ var vignettesJSON []byte
 // Vignette is a case for practice: a story in English and, when written,
 // in Spanish, the person's age, the answers an interviewer should record,
 // and the determination its author expects under each law with their
-// reasoning.
+// reasoning, which the shared vignettes give in English and Spanish.
 type Vignette struct {
 	ID          string                                     `json:"id"`
 	Title       string                                     `json:"title,omitempty"` // optional; the first sentence serves otherwise
@@ -44,7 +45,8 @@ type Vignette struct {
 	Age         *int                                       `json:"age"`
 	Answers     screening.Answers                          `json:"answers"`
 	Expected    map[screening.Jurisdiction]screening.Label `json:"expected"`
-	Reasoning   string                                     `json:"reasoning"`
+	Reasoning   string                                     `json:"reasoning"`              // English in the shared vignettes
+	ReasoningES string                                     `json:"reasoning_es,omitempty"` // its Spanish translation, when written
 }
 
 // Jurisdictions are the laws a trainee gives a reading under, in the order
@@ -101,6 +103,21 @@ func (v Vignette) Narrative(lang string) (text, in string) {
 		return v.NarrativeES, "es"
 	}
 	return v.NarrativeEN, "en"
+}
+
+// ReasoningIn returns the author's reasoning in lang ("es" or "en") and
+// the language it is actually in: the Spanish translation on a Spanish page
+// when there is one, else Reasoning. Reasoning is English in the shared
+// vignettes; an organization writes its own in whichever language it
+// chooses, so for those in is empty when the text is Reasoning.
+func (v Vignette) ReasoningIn(lang string) (text, in string) {
+	if strings.TrimSpace(v.ReasoningES) != "" && (lang == "es" || strings.TrimSpace(v.Reasoning) == "") {
+		return v.ReasoningES, "es"
+	}
+	if _, own := ParseOrgVignetteID(v.ID); own {
+		return v.Reasoning, ""
+	}
+	return v.Reasoning, "en"
 }
 
 // titleRunes bounds a title drawn from the narrative, so a long first
@@ -172,6 +189,7 @@ func (v *Vignette) Normalize(p *screening.Protocol) error {
 	clean("narrative_en", &v.NarrativeEN, MaxText, true)
 	clean("narrative_es", &v.NarrativeES, MaxText, true)
 	clean("reasoning", &v.Reasoning, MaxText, true)
+	clean("reasoning_es", &v.ReasoningES, MaxText, true)
 	if v.NarrativeEN == "" && v.NarrativeES == "" {
 		f.Add("narrative", "practice.narrative_required")
 	}

@@ -74,8 +74,12 @@ func TestPracticeListInBothLanguages(t *testing.T) {
 		t.Errorf("%d radios, want five for every question of the protocol", n)
 	}
 	b.post("/language", form("csrf_token", b.csrf("/practice"), "lang", "es", "next", "/practice"))
-	mustContain(t, "a vignette written only in English, on a Spanish page", b.get("/practice/P02"), http.StatusOK,
-		i18n.T("es", "practice.narrative_other_language"), `<p lang="en" class="pre">Ana from Guatemala`, "Libertad y control")
+	es = b.get("/practice/P02")
+	mustContain(t, "a vignette on a Spanish page", es, http.StatusOK,
+		`<p lang="es" class="pre">Ana, de Guatemala, aceptó pagar 6,000 dólares`, "Libertad y control")
+	if strings.Contains(es.body, i18n.T("es", "practice.narrative_other_language")) {
+		t.Error("a shared vignette is said to be written only in another language")
+	}
 }
 
 func TestPracticeAgreementAndDisagreement(t *testing.T) {
@@ -84,7 +88,7 @@ func TestPracticeAgreementAndDisagreement(t *testing.T) {
 	t.Run("answered as the vignette, with the right readings", func(t *testing.T) {
 		res := b.post("/practice/P02", attempt(t, b, "P02", "trafficking_labor", "trafficking_labor"))
 		mustContain(t, "feedback", res, http.StatusOK, `id="all-agree"`, `class="flash" id="verdict-us"`, `class="flash" id="verdict-mx"`,
-			`id="answers-match"`, "Smuggling became trafficking", "22 U.S.C.", i18n.T("en", "practice.nothing_stored"))
+			`id="answers-match"`, `<p class="pre" lang="en">Smuggling became trafficking`, "22 U.S.C.", i18n.T("en", "practice.nothing_stored"))
 		if strings.Contains(res.body, `class="alert"`) {
 			t.Error("a disagreement where everything agrees")
 		}
@@ -113,7 +117,11 @@ func TestPracticeAgreementAndDisagreement(t *testing.T) {
 		res := b.post("/practice/P14", attempt(t, b, "P14", "trafficking_labor", "trafficking_labor"))
 		mustContain(t, "feedback", res, http.StatusOK, `class="flash" id="verdict-us"`, `class="alert" id="verdict-mx"`,
 			i18n.T("es", "practice.reason.other_form"), "Las dos leyes encuentran trata de personas, en formas distintas.",
-			`<dd id="engine-mx"><span class="badge">Trata de personas (otra forma de explotación)</span>`, i18n.T("es", "practice.reasoning_in_english"))
+			`<dd id="engine-mx"><span class="badge">Trata de personas (otra forma de explotación)</span>`,
+			`<p class="pre" lang="es">EE. UU.: trabajo obtenido mediante fuerza y restricción de la libertad (18 U.S.C. 1589; 7102(11)(B))`)
+		if strings.Contains(res.body, "US: labor obtained by force") {
+			t.Error("the Spanish page shows the English reasoning")
+		}
 	})
 	t.Run("no reading given", func(t *testing.T) {
 		res := b.post("/practice/P01", attempt(t, b, "P01", "", "smuggling_only"))
@@ -215,7 +223,10 @@ func TestPracticeOrganizationVignettes(t *testing.T) {
 		f := form("csrf_token", screener.csrf(path), "q_ACT01", "yes", "q_PU08", "yes", "q_CD02", "yes", "q_EX01", "yes", "q_FL01", "no",
 			"label_us", "labor_exploitation_not_trafficking", "label_mx", "trafficking_labor")
 		mustContain(t, "feedback on it", screener.post(path, f), http.StatusOK, `class="alert" id="verdict-us"`, `class="flash" id="verdict-mx"`,
-			"Retención de documentos y deuda como medios.", `id="answers-match"`)
+			`<p class="pre">Retención de documentos y deuda como medios.</p>`, `id="answers-match"`)
+		screener.post("/language", form("csrf_token", screener.csrf("/practice"), "lang", "en", "next", "/practice"))
+		mustContain(t, "a vignette written only in Spanish, on an English page", screener.get(path), http.StatusOK,
+			i18n.T("en", "practice.narrative_other_language"), `<p lang="es" class="pre">`+narrative)
 		if res := e.signIn("caseworker").get(path); res.StatusCode != http.StatusNotFound { // another organization
 			t.Errorf("another organization opening the vignette: %d", res.StatusCode)
 		}

@@ -204,12 +204,13 @@ type practiceAnswer struct {
 }
 
 type practiceFeedbackData struct {
-	Vignette practice.Vignette
-	Heading  string
-	Shared   bool // a reference case, whose reasoning is written in English
-	Agrees   bool
-	Verdicts []practiceVerdict
-	Answers  []practiceAnswer
+	Vignette      practice.Vignette
+	Heading       string
+	Reasoning     string // the author's, in the page's language when written in it
+	ReasoningLang string // the language it is written in; empty when not known
+	Agrees        bool
+	Verdicts      []practiceVerdict
+	Answers       []practiceAnswer
 }
 
 // practiceGrade grades an attempt and shows the feedback. It keeps
@@ -228,8 +229,8 @@ func (s *Server) practiceGrade(w http.ResponseWriter, r *http.Request) error {
 	}
 	lang := stateOf(r).lang
 	fb := practice.Grade(v, answers, chosen, s.protocol)
-	_, own := practice.ParseOrgVignetteID(v.ID)
-	d := practiceFeedbackData{Vignette: v, Heading: v.Heading(lang), Shared: !own, Agrees: fb.Agrees()}
+	d := practiceFeedbackData{Vignette: v, Heading: v.Heading(lang), Agrees: fb.Agrees()}
+	d.Reasoning, d.ReasoningLang = v.ReasoningIn(lang)
 	for _, vd := range fb.Verdicts {
 		d.Verdicts = append(d.Verdicts, practiceVerdict{Verdict: vd, Explanation: vd.Explanation(lang), Divergence: vd.Divergence(lang)})
 	}

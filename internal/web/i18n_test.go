@@ -12,6 +12,7 @@ import (
 
 	"puente/internal/access"
 	"puente/internal/account"
+	"puente/internal/directory"
 	"puente/internal/i18n"
 )
 
@@ -51,7 +52,7 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		}
 		return nil
 	})
-	goKey := regexp.MustCompile(`"((?:account|case|consent|error|field|login|orgs|password|tokens|users)\.[a-z_]+)"`)
+	goKey := regexp.MustCompile(`"((?:account|case|consent|directory|error|field|login|orgs|password|tokens|users)\.[a-z_]+)"`)
 	filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 			return err
@@ -165,6 +166,18 @@ func TestEveryPageInBothLanguages(t *testing.T) {
 			}
 			for _, key := range regexp.MustCompile(`>\s*((?:[a-z_]+\.)+[a-z_]+)\s*<`).FindAllStringSubmatch(res.body, -1) {
 				t.Errorf("%s in %s shows an untranslated key %q", p, lang, key[1])
+			}
+		}
+	}
+}
+
+// TestDirectoryKeysExist checks the translation keys the matcher can emit,
+// which are built inside the directory package.
+func TestDirectoryKeysExist(t *testing.T) {
+	for _, k := range directory.Keys {
+		for _, lang := range i18n.Languages {
+			if !i18n.Has(lang, k) {
+				t.Errorf("directory key %q missing in %s", k, lang)
 			}
 		}
 	}

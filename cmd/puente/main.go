@@ -47,6 +47,7 @@ Commands:
   audit verify       check the audit log's hash chain and signed checkpoints
   screen             evaluate screening answers under US, Mexican and UN law (JSON in, JSON out)
   audit checkpoint   sign the audit log's current end
+  directory import/export   the services directory as HSDS 3.0 JSON
   version    print the version
   help       print this help, or "puente help <command>" for one command
 
@@ -76,6 +77,7 @@ func commands() []command {
 		{"keys", runKeys},
 		{"audit", runAudit},
 		{"screen", runScreen},
+		{"directory", runDirectory},
 		{"version", func(_ context.Context, args []string, out, _ io.Writer) error {
 			fs := flag.NewFlagSet("version", flag.ContinueOnError)
 			fs.SetOutput(out)

@@ -1,6 +1,7 @@
 package hsds
 
 import (
+	"cmp"
 	"crypto/sha1"
 	"fmt"
 	"math"
@@ -437,7 +438,9 @@ func fromLocation(l *directory.Location) Location {
 		for i, a := range l.Addresses {
 			out.Addresses = append(out.Addresses, Address{
 				ID: newID("address", l.ID, strconv.Itoa(i)), LocationID: l.ID,
-				City: a.City, StateProvince: a.StateProvince, Country: a.Country, AddressType: a.AddressType,
+				// The store keeps only the coarse area of a confidential
+				// address, so its type may be empty: the area is physical.
+				City: a.City, StateProvince: a.StateProvince, Country: a.Country, AddressType: cmp.Or(a.AddressType, directory.Physical),
 			})
 		}
 		out.Attributes = []Attribute{attribute(l.ID, "location", termConfidential, "true")}

@@ -246,7 +246,12 @@ func (s *Server) orgOf(r *http.Request, u *account.User) *account.Organization {
 	return o
 }
 
-func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+// isAPI reports whether the request is for a machine interface: the JSON
+// API and the HSDA directory API answer in JSON, take bearer tokens only,
+// and never read the session cookie.
+func isAPI(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/hsda/")
+}
 
 // isTooLarge reports whether err comes from reading past a body limit.
 func isTooLarge(err error) bool {

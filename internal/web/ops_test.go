@@ -181,6 +181,11 @@ var publicRoutes = []string{
 	// The second step of sign-in: the session that reaches it has no
 	// actor until the code is right.
 	"GET /login/code", "POST /login/code",
+	// The HSDA read-only API: the directory is for anyone to read, and
+	// confidential locations leave it only as an export shows them.
+	"GET /hsda/{$}", "GET /hsda/", "GET /hsda/services", "GET /hsda/services/{id}",
+	"GET /hsda/organizations", "GET /hsda/organizations/{id}",
+	"GET /hsda/service_at_locations", "GET /hsda/service_at_locations/{id}",
 }
 
 func TestQuickExit(t *testing.T) {

@@ -55,6 +55,7 @@ func (s *Server) register() {
 	s.handle("PATCH /api/v1/users/{id}", access.ManageUsers, s.apiUserUpdate)
 
 	s.registerCases()
+	s.registerHSDA()
 	s.registerGlossary()
 	s.registerScreeningAPI()
 	s.registerScreenings()

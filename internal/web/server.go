@@ -21,6 +21,7 @@ import (
 	"puente/internal/audit"
 	"puente/internal/auth"
 	"puente/internal/casework"
+	"puente/internal/directory"
 	"puente/internal/interview"
 	"puente/internal/password"
 	"puente/internal/screening"
@@ -89,6 +90,9 @@ type Store interface {
 
 	// Practice vignettes an organization wrote (ui_practice.go).
 	practiceStore
+
+	// The directory, as the HSDA API serves it (hsda.go).
+	Listings(ctx context.Context) ([]directory.Listing, error)
 }
 
 var _ Store = (*store.DB)(nil)

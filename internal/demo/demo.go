@@ -25,6 +25,7 @@ type Store interface {
 	CreateUser(ctx context.Context, u *account.User) error
 	SetSetting(ctx context.Context, key, value string) error
 	CaseStore
+	DirectoryStore
 }
 
 // Login is one demo account.
@@ -79,11 +80,12 @@ var users = []struct {
 // delivers mail.
 const Domain = "demo.puente.test"
 
-// Seed fills an empty database with the demo network and its cases, and
-// returns the demo logins. hash turns the demo password into a stored
-// hash; now dates the cases and their consents. It refuses a database that
-// already has organizations, so it never mixes demo data with real data.
-// The store must have its keyring, since cases are sealed.
+// Seed fills an empty database with the demo network, its cases and its
+// services directory, and returns the demo logins. hash turns the demo
+// password into a stored hash; now dates the cases, their consents and the
+// shelters' bed counts. It refuses a database that already has
+// organizations, so it never mixes demo data with real data. The store must
+// have its keyring, since cases and confidential locations are sealed.
 func Seed(ctx context.Context, s Store, hash func(string) (string, error), now time.Time) ([]Login, error) {
 	n, err := s.CountOrganizations(ctx)
 	if err != nil {
@@ -118,6 +120,9 @@ func Seed(ctx context.Context, s Store, hash func(string) (string, error), now t
 		orgIDs[i] = o.ID
 	}
 	if _, err := SeedCases(ctx, s, orgIDs, userIDs, now); err != nil {
+		return nil, err
+	}
+	if _, err := SeedDirectory(ctx, s, now); err != nil {
 		return nil, err
 	}
 	if err := s.SetSetting(ctx, SettingKey, "1"); err != nil {

@@ -246,17 +246,17 @@ func (c *Case) Normalize() error {
 }
 
 func (p *Profile) normalize(f *problem.Fields) {
-	oneOf(f, "profile.gender", &p.Gender, Genders, "not_stated")
-	oneOf(f, "profile.age_band", &p.AgeBand, AgeBands, "unknown")
-	oneOf(f, "profile.age_band_when_trafficked", &p.AgeBandWhenTrafficked, AgeBands, "unknown")
-	oneOf(f, "profile.victim_status", &p.VictimStatus, VictimStatuses, "possible")
+	f.OneOf("profile.gender", &p.Gender, Genders, "not_stated")
+	f.OneOf("profile.age_band", &p.AgeBand, AgeBands, "unknown")
+	f.OneOf("profile.age_band_when_trafficked", &p.AgeBandWhenTrafficked, AgeBands, "unknown")
+	f.OneOf("profile.victim_status", &p.VictimStatus, VictimStatuses, "possible")
 	p.VictimStatusBy = clean(f, "profile.victim_status_by", p.VictimStatusBy, maxShort)
 	p.Citizenship = codes(f, "profile.citizenship", p.Citizenship, countryCode, strings.ToUpper)
 	p.Languages = codes(f, "profile.languages", p.Languages, languageTag, strings.ToLower)
-	p.Exploitation = someOf(f, "profile.exploitation", p.Exploitation, ExploitationTypes)
-	p.Industries = someOf(f, "profile.industries", p.Industries, LaborIndustries)
-	p.MeansOfControl = someOf(f, "profile.means_of_control", p.MeansOfControl, MeansOfControl)
-	p.Needs = someOf(f, "profile.needs", p.Needs, Needs)
+	p.Exploitation = f.SomeOf("profile.exploitation", p.Exploitation, ExploitationTypes)
+	p.Industries = f.SomeOf("profile.industries", p.Industries, LaborIndustries)
+	p.MeansOfControl = f.SomeOf("profile.means_of_control", p.MeansOfControl, MeansOfControl)
+	p.Needs = f.SomeOf("profile.needs", p.Needs, Needs)
 }
 
 func (id *Identity) normalize(f *problem.Fields) {
@@ -280,15 +280,15 @@ func (id *Identity) normalize(f *problem.Fields) {
 
 func (im *Immigration) normalize(f *problem.Fields) {
 	im.Status = clean(f, "immigration.status", im.Status, maxPlace)
-	oneOf(f, "immigration.cooperation", &im.Cooperation, CooperationChoices, "not_asked")
+	f.OneOf("immigration.cooperation", &im.Cooperation, CooperationChoices, "not_asked")
 	if len(im.Relief) > maxList {
 		f.Add("immigration.relief", "field.too_many")
 	}
 	for i := range im.Relief {
 		r := &im.Relief[i]
 		p := fmt.Sprintf("immigration.relief[%d]", i)
-		oneOf(f, p+".kind", &r.Kind, ReliefKinds, "")
-		oneOf(f, p+".status", &r.Status, ReliefStatuses, "considering")
+		f.OneOf(p+".kind", &r.Kind, ReliefKinds, "")
+		f.OneOf(p+".status", &r.Status, ReliefStatuses, "considering")
 		r.Date = date(f, p+".date", r.Date, dateFull)
 	}
 }
@@ -300,7 +300,7 @@ func (n *Narrative) normalize(f *problem.Fields) {
 	for i := range n.Events {
 		e := &n.Events[i]
 		p := fmt.Sprintf("narrative.events[%d]", i)
-		oneOf(f, p+".stage", &e.Stage, EventStages, "")
+		f.OneOf(p+".stage", &e.Stage, EventStages, "")
 		e.Place = clean(f, p+".place", e.Place, maxPlace)
 		e.Date = date(f, p+".date", e.Date, datePartial)
 		e.Description = cleanLong(f, p+".description", e.Description)
@@ -311,8 +311,8 @@ func (n *Narrative) normalize(f *problem.Fields) {
 	for i := range n.Perpetrators {
 		pp := &n.Perpetrators[i]
 		p := fmt.Sprintf("narrative.perpetrators[%d]", i)
-		oneOf(f, p+".role", &pp.Role, PerpetratorRoles, "")
-		oneOf(f, p+".relation", &pp.Relation, PerpetratorRelations, "other")
+		f.OneOf(p+".role", &pp.Role, PerpetratorRoles, "")
+		f.OneOf(p+".relation", &pp.Relation, PerpetratorRelations, "other")
 		pp.Description = cleanLong(f, p+".description", pp.Description)
 	}
 	n.Notes = cleanLong(f, "narrative.notes", n.Notes)
@@ -332,37 +332,6 @@ func cleanLong(f *problem.Fields, field, v string) string {
 		f.Add(field, key)
 	}
 	return v
-}
-
-// oneOf checks a choice; empty takes def, and when def is empty the field is required.
-func oneOf(f *problem.Fields, field string, v *string, choices []string, def string) {
-	*v = strings.TrimSpace(*v)
-	if *v == "" {
-		*v = def
-	}
-	if *v == "" {
-		f.Add(field, "field.required")
-	} else if !slices.Contains(choices, *v) {
-		f.Add(field, "field.choose_one")
-	}
-}
-
-// someOf checks a multiple choice, dropping repeats and keeping the
-// vocabulary's order.
-func someOf(f *problem.Fields, field string, vs []string, choices []string) []string {
-	out := []string{}
-	for _, c := range choices {
-		if slices.Contains(vs, c) {
-			out = append(out, c)
-		}
-	}
-	for _, v := range vs {
-		if !slices.Contains(choices, v) {
-			f.Add(field, "field.choose_one")
-			break
-		}
-	}
-	return out
 }
 
 func codes(f *problem.Fields, field string, vs []string, re *regexp.Regexp, fold func(string) string) []string {

@@ -101,7 +101,7 @@ func (s *Service) normalize(f *problem.Fields, p string) {
 	s.Description = cleanLong(f, p+"description", s.Description, false)
 	s.URL = webURL(f, p+"url", s.URL)
 	s.Email = email(f, p+"email", s.Email)
-	oneOf(f, p+"status", &s.Status, ServiceStatuses, StatusActive)
+	f.OneOf(p+"status", &s.Status, ServiceStatuses, StatusActive)
 	s.InterpretationServices = cleanLong(f, p+"interpretation_services", s.InterpretationServices, false)
 	s.ApplicationProcess = cleanLong(f, p+"application_process", s.ApplicationProcess, false)
 	s.FeesDescription = cleanLong(f, p+"fees_description", s.FeesDescription, false)
@@ -110,7 +110,7 @@ func (s *Service) normalize(f *problem.Fields, p string) {
 	if s.AssuredDate = strings.TrimSpace(s.AssuredDate); s.AssuredDate != "" && !dateFull.MatchString(s.AssuredDate) {
 		f.Add(p+"assured_date", "field.date")
 	}
-	s.Needs = someOf(f, p+"needs", s.Needs, casework.Needs)
+	s.Needs = f.SomeOf(p+"needs", s.Needs, casework.Needs)
 	if len(s.Needs) == 0 {
 		f.Add(p+"needs", "field.required")
 	}
@@ -125,7 +125,7 @@ func (e *Eligibility) normalize(f *problem.Fields, p string) {
 			genders[i] = alias
 		}
 	}
-	e.Genders = someOf(f, p+"genders", genders, ServedGenders)
+	e.Genders = f.SomeOf(p+"genders", genders, ServedGenders)
 	age(f, p+"minimum_age", e.MinAge)
 	age(f, p+"maximum_age", e.MaxAge)
 	if e.MinAge != nil && e.MaxAge != nil && *e.MinAge > *e.MaxAge {
@@ -135,7 +135,7 @@ func (e *Eligibility) normalize(f *problem.Fields, p string) {
 	if form := ExploitationForm(e.Exploitation); form != "" {
 		e.Exploitation = form // a casework type names the form it belongs to
 	}
-	oneOf(f, p+"exploitation", &e.Exploitation, ExploitationForms, AnyExploitation)
+	f.OneOf(p+"exploitation", &e.Exploitation, ExploitationForms, AnyExploitation)
 	e.Languages = languages(f, p+"languages", e.Languages)
 	e.Country = account.Country(strings.ToUpper(strings.TrimSpace(string(e.Country))))
 	if !slices.Contains(account.Countries, e.Country) {
@@ -183,7 +183,7 @@ func (a *Area) normalize(f *problem.Fields, p string) {
 
 func (l *Location) normalize(f *problem.Fields, p string) {
 	l.ID = clean(f, p+"id", l.ID, maxID, true)
-	oneOf(f, p+"location_type", &l.LocationType, LocationTypes, Physical)
+	f.OneOf(p+"location_type", &l.LocationType, LocationTypes, Physical)
 	l.URL = webURL(f, p+"url", l.URL)
 	l.OrganizationID = clean(f, p+"organization_id", l.OrganizationID, maxID, false)
 	l.Name = clean(f, p+"name", l.Name, maxName, false)
@@ -215,7 +215,7 @@ func (a *Address) normalize(f *problem.Fields, p string) {
 	if a.Country = strings.ToUpper(strings.TrimSpace(a.Country)); !countryCode.MatchString(a.Country) {
 		f.Add(p+"country", "field.code")
 	}
-	oneOf(f, p+"address_type", &a.AddressType, LocationTypes, Physical)
+	f.OneOf(p+"address_type", &a.AddressType, LocationTypes, Physical)
 }
 
 // languages cleans a list of ISO 639 codes: lowercased, "spa" folded to
@@ -292,31 +292,4 @@ func age(f *problem.Fields, field string, a *int) {
 	if a != nil && (*a < 0 || *a > maxAge) {
 		f.Add(field, "field.out_of_range")
 	}
-}
-
-func oneOf(f *problem.Fields, field string, v *string, choices []string, def string) {
-	if *v = strings.TrimSpace(*v); *v == "" {
-		*v = def
-	}
-	if !slices.Contains(choices, *v) {
-		f.Add(field, "field.choose_one")
-	}
-}
-
-// someOf checks a multiple choice, dropping repeats and keeping the
-// vocabulary's order.
-func someOf(f *problem.Fields, field string, vs []string, choices []string) []string {
-	out := []string{}
-	for _, c := range choices {
-		if slices.Contains(vs, c) {
-			out = append(out, c)
-		}
-	}
-	for _, v := range vs {
-		if !slices.Contains(choices, v) {
-			f.Add(field, "field.choose_one")
-			break
-		}
-	}
-	return out
 }

@@ -64,7 +64,7 @@ func (p *Profile) Normalize() error {
 	}
 	optional(&f, "immigration_status", &p.ImmigrationStatus, ImmigrationStatuses)
 	optional(&f, "side", &p.Side, Sides)
-	p.Needs = someOf(&f, "needs", p.Needs, casework.Needs)
+	p.Needs = f.SomeOf("needs", p.Needs, casework.Needs)
 	if len(p.Needs) == 0 {
 		f.Add("needs", "field.required")
 	}

@@ -56,6 +56,7 @@ func (s *Server) register() {
 
 	s.registerCases()
 	s.registerHSDA()
+	s.registerDirectory()
 	s.registerGlossary()
 	s.registerScreeningAPI()
 	s.registerScreenings()

@@ -1,0 +1,158 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"puente/internal/access"
+	"puente/internal/account"
+	"puente/internal/directory"
+	"puente/internal/i18n"
+)
+
+// place is a city a caseworker can match from, with the area it is in.
+type place struct {
+	ID      string
+	Name    string
+	Country account.Country
+	Area    string
+	Point   directory.Point
+}
+
+// matchPlaces are the twin cities of the border; matching from a city
+// rather than an address keeps the survivor's whereabouts out of the URL.
+var matchPlaces = []place{
+	{"elpaso", "El Paso, TX", account.US, "US-48141", directory.Point{Lat: 31.7619, Lon: -106.4850}},
+	{"juarez", "Ciudad Juárez, Chih.", account.MX, "MX-08037", directory.Point{Lat: 31.6904, Lon: -106.4245}},
+	{"mcallen", "McAllen, TX", account.US, "US-48215", directory.Point{Lat: 26.2034, Lon: -98.2300}},
+	{"reynosa", "Reynosa, Tamps.", account.MX, "MX-28032", directory.Point{Lat: 26.0508, Lon: -98.2979}},
+	{"sandiego", "San Diego, CA", account.US, "US-06073", directory.Point{Lat: 32.7157, Lon: -117.1611}},
+	{"tijuana", "Tijuana, B.C.", account.MX, "MX-02004", directory.Point{Lat: 32.5149, Lon: -117.0382}},
+	{"laredo", "Laredo, TX", account.US, "US-48479", directory.Point{Lat: 27.5306, Lon: -99.4803}},
+	{"nuevolaredo", "Nuevo Laredo, Tamps.", account.MX, "MX-28027", directory.Point{Lat: 27.4763, Lon: -99.5164}},
+	{"nogalesaz", "Nogales, AZ", account.US, "US-04023", directory.Point{Lat: 31.3404, Lon: -110.9343}},
+	{"nogalesson", "Nogales, Son.", account.MX, "MX-26043", directory.Point{Lat: 31.3086, Lon: -110.9422}},
+}
+
+func (s *Server) registerDirectory() {
+	s.handle("GET /directory/match", access.SignedIn, s.directoryMatch)
+}
+
+type shownMatch struct {
+	directory.Match
+	Reasons []string
+	Note    string
+}
+
+type shownExclusion struct {
+	directory.Exclusion
+	Reasons []string
+}
+
+type matchData struct {
+	Places     []place
+	Vocab      vocab
+	Q          map[string]string
+	Needs      []string
+	Searched   bool
+	Matches    []shownMatch
+	Excluded   []shownExclusion
+	Unmet      []string
+	Errs       formErrors
+	StatusVals []string
+}
+
+// directoryMatch finds services for a survivor's needs and profile on both
+// sides of the border. The profile is non-identifying (age, gender, form of
+// exploitation, languages, a city), so it can travel in the URL and the
+// page can be bookmarked or shared with a colleague.
+func (s *Server) directoryMatch(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	d := matchData{Places: matchPlaces, Vocab: caseVocab, Q: map[string]string{}, Needs: q["need"],
+		StatusVals: []string{"unknown", "documented", "undocumented"}}
+	for _, k := range []string{"place", "gender", "age", "exploitation", "languages", "status", "side"} {
+		d.Q[k] = strings.TrimSpace(q.Get(k))
+	}
+	if len(d.Needs) == 0 {
+		return s.render(w, r, http.StatusOK, "directory_match.html", "directory.match.title", d)
+	}
+	d.Searched = true
+	p := directory.Profile{Gender: d.Q["gender"], Languages: splitList(d.Q["languages"]), ImmigrationStatus: d.Q["status"], Side: d.Q["side"], Needs: d.Needs}
+	if v := d.Q["age"]; v != "" {
+		n, err := strconv.Atoi(v)
+		if err == nil {
+			p.Age = &n
+		} else {
+			d.Errs = formErrors{"age": "field.out_of_range"}
+		}
+	}
+	if e := d.Q["exploitation"]; e != "" {
+		p.Exploitation = []string{e}
+	}
+	for _, pl := range matchPlaces {
+		if pl.ID == d.Q["place"] {
+			pt := pl.Point
+			p.Location, p.Country, p.Area = &pt, pl.Country, pl.Area
+		}
+	}
+	if err := p.Normalize(); err != nil {
+		errs, ok := invalidFields(err)
+		if !ok {
+			return err
+		}
+		d.Errs = errs
+	}
+	if len(d.Errs) > 0 {
+		return s.render(w, r, http.StatusUnprocessableEntity, "directory_match.html", "directory.match.title", d)
+	}
+	listings, err := s.store.Listings(r.Context())
+	if err != nil {
+		return err
+	}
+	res := directory.NewIndex(listings).Match(p, s.now(), directory.Options{IncludeExcluded: true, ExcludedLimit: 30})
+	lang := stateOf(r).lang
+	for _, m := range res.Matches {
+		sm := shownMatch{Match: m, Reasons: translateReasons(lang, m.Reasons)}
+		if m.CrossBorderNote != "" {
+			sm.Note = i18n.T(lang, m.CrossBorderNote)
+		}
+		d.Matches = append(d.Matches, sm)
+	}
+	for _, x := range res.Excluded {
+		d.Excluded = append(d.Excluded, shownExclusion{Exclusion: x, Reasons: translateReasons(lang, x.Reasons)})
+	}
+	d.Unmet = res.UnmetNeeds
+	return s.render(w, r, http.StatusOK, "directory_match.html", "directory.match.title", d)
+}
+
+// translateReasons renders the matcher's reasons in lang. Arguments that
+// are vocabulary codes (genders, forms of trafficking, countries) are
+// translated too; an empty bound reads as a dash.
+func translateReasons(lang string, rs []directory.Reason) []string {
+	var out []string
+	for _, r := range rs {
+		args := make([]any, len(r.Args))
+		for i, a := range r.Args {
+			args[i] = translateArg(lang, a)
+		}
+		out = append(out, i18n.T(lang, r.Key, args...))
+	}
+	return out
+}
+
+func translateArg(lang, arg string) string {
+	if arg == "" {
+		return "—"
+	}
+	parts := strings.Split(arg, ",")
+	for i, p := range parts {
+		for _, prefix := range []string{"gender.", "directory.arg.", "country."} {
+			if i18n.Has(lang, prefix+p) {
+				parts[i] = i18n.T(lang, prefix+p)
+				break
+			}
+		}
+	}
+	return strings.Join(parts, ", ")
+}

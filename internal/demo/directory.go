@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/google/uuid"
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
@@ -371,7 +372,7 @@ func ptr[T any](v T) *T { return &v }
 
 // idNamespace is the UUID namespace of the demo directory's ids. Fixed, so
 // that the demo's ids are the same in every database.
-var idNamespace = [16]byte{0x9d, 0x1c, 0x4e, 0x0a, 0x63, 0x5b, 0x4f, 0x2e, 0xa4, 0x07, 0x3c, 0x88, 0xd1, 0x52, 0x6f, 0xe0}
+var idNamespace = uuid.UUID{0x9d, 0x1c, 0x4e, 0x0a, 0x63, 0x5b, 0x4f, 0x2e, 0xa4, 0x07, 0x3c, 0x88, 0xd1, 0x52, 0x6f, 0xe0}
 
 func hash(parts ...string) []byte {
 	h := sha1.New()
@@ -382,10 +383,7 @@ func hash(parts ...string) []byte {
 
 // id is a name-based UUID (RFC 9562, version 5) of parts.
 func id(parts ...string) string {
-	u := hash(parts...)[:16]
-	u[6] = u[6]&0x0f | 0x50
-	u[8] = u[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:])
+	return uuid.NewSHA1(idNamespace, []byte(strings.Join(parts, "\x00"))).String()
 }
 
 // slugOf turns a name into the part of an address that names it:

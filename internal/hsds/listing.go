@@ -2,13 +2,14 @@ package hsds
 
 import (
 	"cmp"
-	"crypto/sha1"
 	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 
 	"puente/internal/account"
 	"puente/internal/directory"
@@ -470,16 +471,9 @@ func attribute(linkID, entity, code, value string) Attribute {
 // idNamespace is the UUID namespace of the ids FromListings makes for
 // objects Puente does not keep ids for (addresses, attributes, terms,
 // languages, links). Fixed for good, so that exports are stable.
-var idNamespace = [16]byte{0x2b, 0x8e, 0x5d, 0x61, 0x0c, 0x3f, 0x4a, 0x97, 0x9e, 0x14, 0x7a, 0xd2, 0x58, 0x03, 0xc6, 0x1f}
+var idNamespace = uuid.UUID{0x2b, 0x8e, 0x5d, 0x61, 0x0c, 0x3f, 0x4a, 0x97, 0x9e, 0x14, 0x7a, 0xd2, 0x58, 0x03, 0xc6, 0x1f}
 
 // newID is a name-based UUID (RFC 9562, version 5) of parts.
 func newID(parts ...string) string {
-	h := sha1.New()
-	h.Write(idNamespace[:])
-	h.Write([]byte(strings.Join(parts, "\x00")))
-	var u [16]byte
-	copy(u[:], h.Sum(nil))
-	u[6] = u[6]&0x0f | 0x50
-	u[8] = u[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:])
+	return uuid.NewSHA1(idNamespace, []byte(strings.Join(parts, "\x00"))).String()
 }

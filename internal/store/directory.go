@@ -2,12 +2,13 @@ package store
 
 import (
 	"context"
-	"crypto/sha1"
 	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 
 	"puente/internal/directory"
 	"puente/internal/problem"
@@ -16,22 +17,15 @@ import (
 
 // salNamespace is the UUID namespace of service-at-location ids. It is a
 // random UUID fixed for good: changing it would orphan every bed count.
-var salNamespace = [16]byte{0x6f, 0x1c, 0x3e, 0x52, 0x9a, 0x47, 0x4b, 0x0d, 0xb2, 0x85, 0x1e, 0x7c, 0x44, 0xd9, 0x0a, 0x63}
+var salNamespace = uuid.UUID{0x6f, 0x1c, 0x3e, 0x52, 0x9a, 0x47, 0x4b, 0x0d, 0xb2, 0x85, 0x1e, 0x7c, 0x44, 0xd9, 0x0a, 0x63}
 
 // ServiceAtLocationID returns the id of the listing of a service at a
 // location: a name-based UUID (RFC 9562, version 5) of the two ids, so that
 // a match's ServiceID and LocationID name the listing to update or delete
 // without a look-up. A service with no location has locationID "".
 func ServiceAtLocationID(serviceID, locationID string) string {
-	h := sha1.New()
-	h.Write(salNamespace[:])
 	// Ids are cleaned text and hold no NUL, so the pair reads one way only.
-	h.Write([]byte(serviceID + "\x00" + locationID))
-	var u [16]byte
-	copy(u[:], h.Sum(nil))
-	u[6] = u[6]&0x0f | 0x50 // version 5
-	u[8] = u[8]&0x3f | 0x80 // RFC 9562 variant
-	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:])
+	return uuid.NewSHA1(salNamespace, []byte(serviceID+"\x00"+locationID)).String()
 }
 
 func locationSubject(id string) string { return "dir_location/" + id }

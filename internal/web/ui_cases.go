@@ -369,18 +369,24 @@ func (s *Server) caseUpdate(w http.ResponseWriter, r *http.Request) error {
 	return redirect(w, r, "/cases/"+strconv.FormatInt(id, 10), "case_saved")
 }
 
+// backToCase ends a form posted from the case page: its field errors show
+// on the page again, other errors fail, and success returns to the case.
+func (s *Server) backToCase(w http.ResponseWriter, r *http.Request, id int64, err error, flash string) error {
+	if errs, ok := invalidFields(err); ok {
+		return s.renderCase(w, r, http.StatusUnprocessableEntity, errs)
+	} else if err != nil {
+		return err
+	}
+	return redirect(w, r, "/cases/"+strconv.FormatInt(id, 10), flash)
+}
+
 func (s *Server) caseMove(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
 	err = s.cases.Move(r.Context(), caseRequest(r), id, casework.Status(r.PostForm.Get("to")), r.PostForm.Get("reason"))
-	if errs, ok := invalidFields(err); ok {
-		return s.renderCase(w, r, http.StatusUnprocessableEntity, errs)
-	} else if err != nil {
-		return err
-	}
-	return redirect(w, r, "/cases/"+strconv.FormatInt(id, 10), "case_moved")
+	return s.backToCase(w, r, id, err, "case_moved")
 }
 
 func (s *Server) caseAssign(w http.ResponseWriter, r *http.Request) error {
@@ -397,12 +403,7 @@ func (s *Server) caseAssign(w http.ResponseWriter, r *http.Request) error {
 		users = append(users, u)
 	}
 	err = s.cases.Assign(r.Context(), caseRequest(r), id, users)
-	if errs, ok := invalidFields(err); ok {
-		return s.renderCase(w, r, http.StatusUnprocessableEntity, errs)
-	} else if err != nil {
-		return err
-	}
-	return redirect(w, r, "/cases/"+strconv.FormatInt(id, 10), "case_assigned")
+	return s.backToCase(w, r, id, err, "case_assigned")
 }
 
 func (s *Server) consentAdd(w http.ResponseWriter, r *http.Request) error {

@@ -42,6 +42,24 @@ const (
 	// Screenings never leave the organization that ran them.
 	ScreeningRun  Action = "screening.run"
 	ScreeningRead Action = "screening.read"
+
+	// Directory actions. For a listing, Resource.OrgID is the member
+	// organization that runs it (0 when no member does, or before the
+	// listing is known).
+	DirectoryEdit      Action = "directory.edit"         // add and change organizations, services, locations
+	AvailabilityUpdate Action = "directory.availability" // a provider's own bed count
+	// LocationReveal opens a confidential location's address: Resource.OrgID
+	// is the referring organization, ToOrgID the receiving one, and Active
+	// whether the referral is in force.
+	LocationReveal Action = "directory.location.reveal"
+
+	// Referral actions. Resource.OrgID is the organization that owns the
+	// case and sends the referral; ToOrgID the member organization that
+	// receives it, 0 when the service is not run by a Puente member (the
+	// sender then records the answer it got by phone or in person).
+	ReferralRead    Action = "referral.read"    // the referral itself: service, needs, status, history
+	ReferralSend    Action = "referral.send"    // draft, send, revoke
+	ReferralRespond Action = "referral.respond" // accept, decline, start service, complete
 )
 
 // Actions lists every action, for tests that walk the whole policy.
@@ -49,6 +67,7 @@ var Actions = []Action{
 	Public, SignedIn, ManageOwnAccount, ViewOrganizations, ManageOrganizations, ViewUsers, ManageUsers,
 	CaseCreate, CaseList, CaseRead, CaseUpdate, CaseMove, CaseAssign, CaseDelete, ConsentEdit, BreakGlass, AuditRead,
 	ScreeningRun, ScreeningRead,
+	DirectoryEdit, AvailabilityUpdate, LocationReveal, ReferralRead, ReferralSend, ReferralRespond,
 }
 
 // Class is how sensitive a group of fields is.
@@ -138,6 +157,8 @@ type Resource struct {
 	Grants   []Grant // the survivor's consents
 	Glass    []Glass // emergency access
 	Creator  int64   // who created the record, for screenings
+	ToOrgID  int64   // a referral's receiving organization
+	Active   bool    // a referral is in force: sent, accepted or in service
 	Now      time.Time
 }
 
@@ -190,6 +211,10 @@ func Decide(a Actor, act Action, r Resource) Decision {
 		return roleDecision(has(account.Caseworker) || has(account.Supervisor) || has(account.Screener), "case role")
 	case ScreeningRun, ScreeningRead:
 		return decideScreening(a, act, r, has)
+	case DirectoryEdit, AvailabilityUpdate:
+		return decideDirectory(a, act, r, has)
+	case LocationReveal, ReferralRead, ReferralSend, ReferralRespond:
+		return decideReferral(a, act, r, has)
 	}
 	return decideCase(a, act, r, has)
 }
@@ -288,6 +313,68 @@ func decideScreening(a Actor, act Action, r Resource, has func(account.Role) boo
 		return allow("ran the screening")
 	}
 	return deny("not the interviewer")
+}
+
+// decideDirectory: admins keep the whole directory; a member
+// organization's supervisors keep its own listings, and its caseworkers
+// and supervisors its bed counts, because they know them first.
+func decideDirectory(a Actor, act Action, r Resource, has func(account.Role) bool) Decision {
+	if has(account.Admin) {
+		return allow("admin")
+	}
+	supervisor, caseworker := has(account.Supervisor), has(account.Caseworker)
+	staff := supervisor || (act == AvailabilityUpdate && caseworker)
+	if r.OrgID == 0 {
+		return roleDecision(staff, "admin or provider staff")
+	}
+	if r.OrgID != a.OrgID {
+		return deny("another organization's listing")
+	}
+	return roleDecision(staff, "provider staff")
+}
+
+// decideReferral decides a referral between the case's organization and
+// the receiving one. Only caseworkers and supervisors take part; the case's
+// own classes are decided apart, by the case policy and the survivor's
+// consent.
+func decideReferral(a Actor, act Action, r Resource, has func(account.Role) bool) Decision {
+	supervisor, caseworker := has(account.Supervisor), has(account.Caseworker)
+	if !supervisor && !caseworker {
+		return deny("requires caseworker or supervisor")
+	}
+	if r.OrgID == 0 {
+		return allow("referral role")
+	}
+	sender, receiver := a.OrgID == r.OrgID, r.ToOrgID != 0 && a.OrgID == r.ToOrgID
+	owner := sender && (supervisor || slices.Contains(r.Assigned, a.UserID))
+	switch act {
+	case ReferralRead:
+		if sender || receiver {
+			return allow("party to the referral")
+		}
+		return deny("not a party to the referral")
+	case ReferralSend:
+		return roleDecision(owner, "supervisor or assigned caseworker of the referring organization")
+	case ReferralRespond:
+		if receiver {
+			return allow("receiving organization")
+		}
+		if r.ToOrgID == 0 && owner {
+			return allow("records the answer of a service outside Puente")
+		}
+		return deny("not the receiving organization")
+	case LocationReveal:
+		switch {
+		case !r.Active:
+			return deny("no active referral")
+		case receiver:
+			return allow("receiving organization")
+		case sender && a.OrgVetted:
+			return allow("vetted partner with an active referral")
+		}
+		return deny("requires a vetted partner with an active referral")
+	}
+	return deny("unknown action")
 }
 
 // gate decides an action before the record is known, as a route does:

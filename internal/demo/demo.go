@@ -6,6 +6,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"puente/internal/account"
@@ -26,6 +27,22 @@ type Store interface {
 	SetSetting(ctx context.Context, key, value string) error
 	CaseStore
 	DirectoryStore
+	LinkDirectoryOrganization(ctx context.Context, id string, memberOrgID *int64) error
+}
+
+// linkMembers links each member organization that runs services in the
+// demo directory to its directory entry, so that referrals to those
+// services reach its queue.
+func linkMembers(ctx context.Context, s Store, orgs []account.Organization) error {
+	for _, o := range orgs {
+		if !slices.ContainsFunc(services, func(sv service) bool { return sv.org == o.Name }) {
+			continue
+		}
+		if err := s.LinkDirectoryOrganization(ctx, id("organization", o.Name), &o.ID); err != nil {
+			return fmt.Errorf("seed demo: link %s: %w", o.Name, err)
+		}
+	}
+	return nil
 }
 
 // Login is one demo account.
@@ -52,6 +69,7 @@ var Organizations = []account.Organization{
 	{Name: "Gateway Workers Project (demo)", Country: account.US, Kind: account.LaborRights, City: "Laredo", Region: "TX", Vetted: true},
 	{Name: "Albergue Nuevo Amanecer (demo)", Country: account.MX, Kind: account.Shelter, City: "Nuevo Laredo", Region: "Tamaulipas", Vetted: true},
 	{Name: "Fiscalía Especializada Ficticia (demo)", Country: account.MX, Kind: account.LawEnforcement, City: "Tijuana", Region: "Baja California", Vetted: false},
+	{Name: "Casa Hombres de Paso (demo)", Country: account.MX, Kind: account.Shelter, City: "Ciudad Juárez", Region: "Chihuahua", Vetted: true},
 }
 
 // users lists one demo user per role: email local part, name, role,
@@ -74,6 +92,7 @@ var users = []struct {
 	{"caseworker.tijuana", "Tania Gestora (demo)", account.Caseworker, 10, "es"},
 	{"caseworker.laredo", "Leo Caseworker (demo)", account.Caseworker, 11, "en"},
 	{"supervisor.juarez", "Silvia Supervisora (demo)", account.Supervisor, 3, "es"},
+	{"albergue.hombres", "Arturo Albergue (demo)", account.Caseworker, 14, "es"},
 }
 
 // Domain is the demo accounts' email domain; .test is reserved and never
@@ -123,6 +142,9 @@ func Seed(ctx context.Context, s Store, hash func(string) (string, error), now t
 		return nil, err
 	}
 	if _, err := SeedDirectory(ctx, s, now); err != nil {
+		return nil, err
+	}
+	if err := linkMembers(ctx, s, orgs); err != nil {
 		return nil, err
 	}
 	if err := s.SetSetting(ctx, SettingKey, "1"); err != nil {

@@ -23,8 +23,8 @@ func TestSeed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(logins) != 12 {
-			t.Fatalf("got %d logins, want 12", len(logins))
+		if len(logins) != 13 {
+			t.Fatalf("got %d logins, want 13", len(logins))
 		}
 		if n, _ := db.CountOrganizations(ctx); n != len(demo.Organizations) {
 			t.Errorf("organizations = %d, want %d", n, len(demo.Organizations))
@@ -34,6 +34,20 @@ func TestSeed(t *testing.T) {
 			if err != nil || len(u.Roles) != 1 || u.Roles[0] != l.Role {
 				t.Errorf("login %s: user %+v, err %v", l.Email, u, err)
 			}
+		}
+		members := map[string]int64{}
+		ls, err := db.Listings(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range ls {
+			members[l.Organization.Name] = l.Organization.MemberID
+		}
+		if members["Casa Hombres de Paso (demo)"] == 0 || members["Centro de Derechos Laborales del Norte (demo)"] == 0 {
+			t.Errorf("member organizations running demo services are not linked: %v", members)
+		}
+		if members["Casa Prisma (demo)"] != 0 {
+			t.Error("a directory organization that is no member is linked to one")
 		}
 		if v, _ := db.Setting(ctx, demo.SettingKey); v != "1" {
 			t.Error("demo marker not set")

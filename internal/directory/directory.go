@@ -84,6 +84,11 @@ type Organization struct {
 	Description   string `json:"description"`
 	Email         string `json:"email,omitempty"`
 	Website       string `json:"website,omitempty"`
+	// MemberID is the Puente organization that runs this one's services,
+	// 0 when none does. A member works referrals in its own queue and keeps
+	// its own bed counts; any other service is reached by phone. It is
+	// Puente's, not HSDS's, and is never exported.
+	MemberID int64 `json:"-"`
 }
 
 // Service is an HSDS service: what an organization does for people, with

@@ -281,7 +281,7 @@ func saveCount(ctx context.Context, q queryer, sal string, el *directory.Eligibi
 
 // listingQuery joins every link with its service, organization, location
 // (none for a service with no location) and bed count.
-const listingQuery = `SELECT o.id, o.name, o.description, o.email, o.url, o.data,
+const listingQuery = `SELECT o.id, o.name, o.description, o.email, o.url, o.data, COALESCE(o.member_org_id, 0),
 	s.id, s.name, s.status, s.description, s.eligibility, s.needs, s.data, s.updated_at,
 	COALESCE(l.id, ''), COALESCE(l.organization_id, ''), COALESCE(l.location_type, ''), COALESCE(l.name, ''),
 	l.latitude, l.longitude, COALESCE(l.confidential, FALSE), COALESCE(l.address, '[]'), COALESCE(l.data, '{}'),
@@ -338,7 +338,7 @@ type listingRow struct {
 }
 
 func (r *listingRow) dest() []any {
-	return []any{&r.org.ID, &r.org.Name, &r.org.Description, &r.org.Email, &r.org.Website, &r.orgData,
+	return []any{&r.org.ID, &r.org.Name, &r.org.Description, &r.org.Email, &r.org.Website, &r.orgData, &r.org.MemberID,
 		&r.svc.ID, &r.svc.Name, &r.svc.Status, &r.svc.Description, &r.eligibility, &r.needs, &r.svcData, &r.updated,
 		&r.locID, &r.locOrg, &r.locType, &r.locName, &r.lat, &r.lon, &r.confidential, &r.addresses, &r.locData,
 		&r.beds, &r.free, &r.counted}

@@ -146,7 +146,7 @@ func TestListingRoundTrip(t *testing.T) {
 				Eligibility: directory.Eligibility{Country: account.US}},
 		}
 		mustSave(t, db, &l, &hotline)
-		checkAllSet(t, reflect.ValueOf(l), "Listing", "Listing.Location.Confidential")
+		checkAllSet(t, reflect.ValueOf(l), "Listing", "Listing.Location.Confidential", "Listing.Organization.MemberID")
 		if !l.Service.LastModified.Equal(dirNow) {
 			t.Errorf("got LastModified %v, want the store's clock %v", l.Service.LastModified, dirNow)
 		}
@@ -506,6 +506,9 @@ func TestLinkDirectoryOrganization(t *testing.T) {
 		mustSave(t, db, &l)
 		if got := linked(); got == nil || *got != member.ID {
 			t.Errorf("after saving the listing again the link is %v, want %d", got, member.ID)
+		}
+		if got := mustListings(t, db)[0].Organization.MemberID; got != member.ID {
+			t.Errorf("Listings gives MemberID %d, want %d", got, member.ID)
 		}
 		if err := db.LinkDirectoryOrganization(ctx, "org-nowhere", &member.ID); problem.KindOf(err) != problem.NotFound {
 			t.Errorf("unknown directory organization: got %v, want not found", err)

@@ -315,6 +315,20 @@ func decideScreening(a Actor, act Action, r Resource, has func(account.Role) boo
 	return deny("not the interviewer")
 }
 
+// noMember stands for "no member organization" in a listing's resource,
+// so that it differs from the route gate's 0.
+const noMember = -1
+
+// ListingOf is the resource of a directory listing run by the member
+// organization memberID, or by no member when memberID is 0: only admins
+// keep those.
+func ListingOf(memberID int64) Resource {
+	if memberID == 0 {
+		memberID = noMember
+	}
+	return Resource{OrgID: memberID}
+}
+
 // decideDirectory: admins keep the whole directory; a member
 // organization's supervisors keep its own listings, and its caseworkers
 // and supervisors its bed counts, because they know them first.

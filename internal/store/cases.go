@@ -415,6 +415,8 @@ func (db *DB) DeleteCase(ctx context.Context, id int64) error {
 			}
 		}
 		for _, stmt := range []string{
+			"DELETE FROM referral_events WHERE referral_id IN (SELECT id FROM referrals WHERE case_id = ?)",
+			"DELETE FROM referrals WHERE case_id = ?",
 			"DELETE FROM case_name_index WHERE case_id = ?",
 			"DELETE FROM case_assignments WHERE case_id = ?",
 		} {

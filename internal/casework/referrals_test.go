@@ -1,0 +1,350 @@
+package casework_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"puente/internal/access"
+	"puente/internal/account"
+	"puente/internal/audit"
+	"puente/internal/casework"
+	"puente/internal/problem"
+	"puente/internal/store"
+	"puente/internal/store/storetest"
+)
+
+func (w *world) referrals() *casework.Referrals {
+	return &casework.Referrals{Store: w.db, Now: func() time.Time { return w.now }}
+}
+
+// referral is a referral of c to the men's shelter run by w.other.
+func (w *world) referral(c *casework.Case) *casework.Referral {
+	return &casework.Referral{
+		CaseID: c.ID, ToOrgID: w.other.ID, ServiceAtLocationID: "sal-men", ServiceID: "svc-men", LocationID: "loc-men",
+		ServiceName: "Albergue para hombres", ProviderName: "Casa Hombres de Paso", ProviderCountry: account.MX, FromCountry: account.US,
+		Needs: []string{"emergency_shelter"}, Note: "Arrives Tuesday with his cousin Canario.",
+	}
+}
+
+func (w *world) consent(classes ...access.Class) *casework.Consent {
+	return &casework.Consent{Classes: classes, GivenHow: "written", Until: w.now.Add(30 * 24 * time.Hour)}
+}
+
+func mustMove(t *testing.T, refs *casework.Referrals, rq casework.Request, id int64, to casework.ReferralStatus, reason, note string) {
+	t.Helper()
+	if err := refs.Move(ctx, rq, id, to, reason, note); err != nil {
+		t.Fatalf("move to %s: %v", to, err)
+	}
+}
+
+func TestReferralLifecycle(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		refs := w.referrals()
+		c := w.newCase(t)
+		r := w.referral(c)
+		if err := refs.Create(ctx, w.rq(w.worker), r, w.consent(access.NonIdentifying, access.Identity), false); err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != casework.RefSent || !r.CrossBorder() || !slices.Equal(r.Classes, []access.Class{access.NonIdentifying, access.Identity}) {
+			t.Fatalf("after create: status %s, cross-border %v, classes %v", r.Status, r.CrossBorder(), r.Classes)
+		}
+		got, _, err := w.svc.Get(ctx, w.rq(w.sup), c.ID)
+		if err != nil || got.Status != casework.Referred {
+			t.Fatalf("case after sending: %v %v, want referred", got.Status, err)
+		}
+		// The receiver sees exactly what the survivor agreed to share.
+		shared, visible, err := w.svc.Get(ctx, w.rq(w.outsider), c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(visible, []access.Class{access.NonIdentifying, access.Identity}) || shared.Narrative != nil || shared.Location != nil {
+			t.Errorf("receiver sees %v", visible)
+		}
+		rq := w.rq(w.outsider)
+		mustMove(t, refs, rq, r.ID, casework.RefAccepted, "", "")
+		mustMove(t, refs, rq, r.ID, casework.RefInService, "", "")
+		mustMove(t, refs, rq, r.ID, casework.RefCompleted, "services_provided", "Stayed three weeks; now works in a cooperative.")
+		back, err := refs.Get(ctx, w.rq(w.worker), r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var path []casework.ReferralStatus
+		for _, e := range back.Events {
+			path = append(path, e.To)
+		}
+		want := []casework.ReferralStatus{casework.RefDraft, casework.RefSent, casework.RefAccepted, casework.RefInService, casework.RefCompleted}
+		if diff := cmp.Diff(want, path); diff != "" {
+			t.Errorf("history (-want +got):\n%s", diff)
+		}
+		if back.Outcome != "services_provided" || back.OutcomeNote != "Stayed three weeks; now works in a cooperative." || back.Note != r.Note {
+			t.Errorf("outcome %q %q, note %q", back.Outcome, back.OutcomeNote, back.Note)
+		}
+		if back.Events[2].OrgID != w.other.ID || back.Events[1].By != w.worker.ID {
+			t.Errorf("events do not say who moved: %+v", back.Events)
+		}
+		// Every step is in the audit log, and the sealed note is not.
+		acts := map[string]int{}
+		for _, e := range w.entries(t) {
+			if strings.HasPrefix(e.Action, "referral.") && e.Decision == audit.Allow {
+				acts[e.Action]++
+			}
+			if strings.Contains(e.Reason, "Canario") {
+				t.Errorf("the audit log holds the note: %q", e.Reason)
+			}
+		}
+		if acts["referral.send"] < 2 || acts["referral.respond"] != 3 || acts["referral.read"] != 1 {
+			t.Errorf("audited referral actions: %v", acts)
+		}
+		var ct []byte
+		if err := db.SQL().QueryRow(db.Rebind("SELECT notes_ct FROM referrals WHERE id = ?"), r.ID).Scan(&ct); err != nil || strings.Contains(string(ct), "Canario") {
+			t.Errorf("notes stored in the clear (%v)", err)
+		}
+	})
+}
+
+func TestReferralPartiesOnly(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		refs := w.referrals()
+		c := w.newCase(t)
+		r := w.referral(c)
+		if err := refs.Create(ctx, w.rq(w.outsider), r, nil, false); problem.KindOf(err) != problem.NotFound {
+			t.Fatalf("another organization referred the case: %v", err)
+		}
+		if err := refs.Create(ctx, w.rq(w.worker), r, nil, false); err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Classes) != 0 || r.ConsentID != 0 {
+			t.Errorf("a referral without consent shares %v", r.Classes)
+		}
+		third := &account.Organization{Name: "Tercera", Country: account.MX, Kind: account.NGO, Vetted: true}
+		if err := db.CreateOrganization(ctx, third); err != nil {
+			t.Fatal(err)
+		}
+		stranger := &account.User{OrgID: third.ID, Email: "x@tercera.example", Name: "X", Roles: []account.Role{account.Supervisor}, PasswordHash: "x"}
+		if err := db.CreateUser(ctx, stranger); err != nil {
+			t.Fatal(err)
+		}
+		srq := casework.Request{Actor: access.ActorFor(stranger, third)}
+		if _, err := refs.Get(ctx, srq, r.ID); problem.KindOf(err) != problem.NotFound {
+			t.Errorf("a third organization read the referral: %v", err)
+		}
+		if err := refs.Move(ctx, srq, r.ID, casework.RefAccepted, "", ""); problem.KindOf(err) != problem.NotFound {
+			t.Errorf("a third organization accepted the referral: %v", err)
+		}
+		if err := refs.Move(ctx, w.rq(w.worker), r.ID, casework.RefAccepted, "", ""); problem.KindOf(err) != problem.Forbidden {
+			t.Errorf("the sender accepted its own referral: %v", err)
+		}
+		if err := refs.Move(ctx, w.rq(w.outsider), r.ID, casework.RefRevoked, "other", ""); problem.KindOf(err) != problem.Forbidden {
+			t.Errorf("the receiver revoked the referral: %v", err)
+		}
+		if err := refs.Move(ctx, w.rq(w.outsider), r.ID, casework.RefCompleted, "services_provided", ""); problem.KindOf(err) != problem.Conflict {
+			t.Errorf("completed before accepting: %v", err)
+		}
+		if err := refs.Move(ctx, w.rq(w.outsider), r.ID, casework.RefDeclined, "because", ""); !problem.Is(err, problem.Invalid) {
+			t.Errorf("declined with no known reason: %v", err)
+		}
+		q, err := refs.Queue(ctx, w.rq(w.outsider), casework.ReferralFilter{Incoming: true})
+		if err != nil || len(q) != 1 || q[0].ID != r.ID {
+			t.Errorf("receiver's queue: %v %v", q, err)
+		}
+		if q, _ := refs.Queue(ctx, srq, casework.ReferralFilter{}); len(q) != 0 {
+			t.Errorf("a third organization's queue shows %d referrals", len(q))
+		}
+	})
+}
+
+func TestRevokingAReferralRevokesItsConsent(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		refs := w.referrals()
+		c := w.newCase(t)
+		r := w.referral(c)
+		if err := refs.Create(ctx, w.rq(w.worker), r, w.consent(access.NonIdentifying, access.Identity), false); err != nil {
+			t.Fatal(err)
+		}
+		mustMove(t, refs, w.rq(w.outsider), r.ID, casework.RefAccepted, "", "")
+		if err := refs.Move(ctx, w.rq(w.worker), r.ID, casework.RefRevoked, "", ""); !problem.Is(err, problem.Invalid) {
+			t.Errorf("revoked with no reason: %v", err)
+		}
+		mustMove(t, refs, w.rq(w.worker), r.ID, casework.RefRevoked, "survivor_withdrew", "")
+		if _, visible, err := w.svc.Get(ctx, w.rq(w.outsider), c.ID); problem.KindOf(err) != problem.NotFound || len(visible) != 0 {
+			t.Errorf("after revoking, the receiver still reads %v (%v)", visible, err)
+		}
+		if err := refs.Move(ctx, w.rq(w.outsider), r.ID, casework.RefInService, "", ""); problem.KindOf(err) != problem.Conflict {
+			t.Errorf("started service on a revoked referral: %v", err)
+		}
+	})
+}
+
+func TestUnansweredReferralExpires(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		refs := w.referrals()
+		c := w.newCase(t)
+		r := w.referral(c)
+		if err := refs.Create(ctx, w.rq(w.worker), r, nil, false); err != nil {
+			t.Fatal(err)
+		}
+		if !r.AnswerBy.Equal(w.now.Add(casework.DefaultAnswerWithin)) {
+			t.Errorf("answer by %v", r.AnswerBy)
+		}
+		w.now = r.AnswerBy
+		if err := refs.Move(ctx, w.rq(w.outsider), r.ID, casework.RefAccepted, "", ""); problem.KindOf(err) != problem.Conflict {
+			t.Errorf("accepted an expired referral: %v", err)
+		}
+		n, err := refs.Expire(ctx)
+		if err != nil || n != 1 {
+			t.Fatalf("Expire = %d, %v", n, err)
+		}
+		if n, _ := refs.Expire(ctx); n != 0 {
+			t.Errorf("expired again: %d", n)
+		}
+		back, err := refs.Get(ctx, w.rq(w.worker), r.ID)
+		if err != nil || back.Status != casework.RefExpired || back.Events[len(back.Events)-1].By != 0 {
+			t.Errorf("after expiry: %+v %v", back, err)
+		}
+		var system bool
+		for _, e := range w.entries(t) {
+			system = system || (e.Action == "referral.expire" && e.ActorID == 0)
+		}
+		if !system {
+			t.Error("the expiry is not in the audit log")
+		}
+	})
+}
+
+func TestReferralOutsidePuente(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		refs := w.referrals()
+		c := w.newCase(t)
+		r := w.referral(c)
+		r.ToOrgID = 0
+		err := refs.Create(ctx, w.rq(w.worker), r, w.consent(access.Identity), false)
+		if fe := fieldKeys(err); fe["classes"] != "referral.consent_needs_member" {
+			t.Fatalf("consent to a service outside Puente: %v", err)
+		}
+		r = w.referral(c)
+		r.ToOrgID = 0
+		if err := refs.Create(ctx, w.rq(w.worker), r, nil, false); err != nil {
+			t.Fatal(err)
+		}
+		// The referrer records the answer it got by phone.
+		mustMove(t, refs, w.rq(w.worker), r.ID, casework.RefDeclined, "no_capacity", "")
+		if _, err := refs.Get(ctx, w.rq(w.outsider), r.ID); problem.KindOf(err) != problem.NotFound {
+			t.Errorf("another organization read it: %v", err)
+		}
+	})
+}
+
+func TestRevealLocationNeedsAnActiveReferralAndAVettedPartner(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		refs := w.referrals()
+		c := w.newCase(t)
+		r := w.referral(c)
+		if err := refs.Create(ctx, w.rq(w.worker), r, nil, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := refs.RevealLocation(ctx, w.rq(w.worker), r.ID); problem.KindOf(err) != problem.Forbidden {
+			t.Errorf("revealed for a draft: %v", err)
+		}
+		mustMove(t, refs, w.rq(w.worker), r.ID, casework.RefSent, "", "")
+		if _, err := refs.RevealLocation(ctx, w.rq(w.worker), r.ID); err != nil {
+			t.Errorf("vetted referrer with a sent referral: %v", err)
+		}
+		unvetted := w.rq(w.worker).Actor
+		unvetted.OrgVetted = false
+		if _, err := refs.RevealLocation(ctx, casework.Request{Actor: unvetted}, r.ID); problem.KindOf(err) != problem.Forbidden {
+			t.Errorf("revealed to an unvetted referrer: %v", err)
+		}
+		mustMove(t, refs, w.rq(w.outsider), r.ID, casework.RefDeclined, "not_eligible", "")
+		if _, err := refs.RevealLocation(ctx, w.rq(w.worker), r.ID); problem.KindOf(err) != problem.Forbidden {
+			t.Errorf("revealed after the referral was declined: %v", err)
+		}
+	})
+}
+
+func TestDeletingTheCaseDeletesItsReferrals(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		refs := w.referrals()
+		c := w.newCase(t)
+		r := w.referral(c)
+		if err := refs.Create(ctx, w.rq(w.worker), r, nil, false); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.svc.Delete(ctx, w.rq(w.sup), c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Referral(ctx, r.ID); problem.KindOf(err) != problem.NotFound {
+			t.Errorf("the referral outlived the case: %v", err)
+		}
+	})
+}
+
+func fieldKeys(err error) map[string]string {
+	out := map[string]string{}
+	if pe, ok := err.(*problem.Error); ok {
+		for _, f := range pe.Fields {
+			out[f.Field] = f.Key
+		}
+	}
+	return out
+}
+
+func TestReferralMoves(t *testing.T) {
+	at := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		from   casework.ReferralStatus
+		to     casework.ReferralStatus
+		side   casework.Side
+		reason string
+		ok     bool
+	}{
+		{casework.RefDraft, casework.RefSent, casework.Sender, "", true},
+		{casework.RefDraft, casework.RefSent, casework.Receiver, "", false},
+		{casework.RefDraft, casework.RefAccepted, casework.Receiver, "", false},
+		{casework.RefSent, casework.RefAccepted, casework.Receiver, "", true},
+		{casework.RefSent, casework.RefDeclined, casework.Receiver, "no_capacity", true},
+		{casework.RefSent, casework.RefDeclined, casework.Receiver, "", false},
+		{casework.RefSent, casework.RefExpired, casework.System, "", true},
+		{casework.RefSent, casework.RefExpired, casework.Sender, "", false},
+		{casework.RefAccepted, casework.RefInService, casework.Receiver, "", true},
+		{casework.RefAccepted, casework.RefCompleted, casework.Receiver, "services_provided", false},
+		{casework.RefInService, casework.RefCompleted, casework.Receiver, "services_provided", true},
+		{casework.RefInService, casework.RefCompleted, casework.Receiver, "", false},
+		{casework.RefInService, casework.RefRevoked, casework.Sender, "need_met_elsewhere", true},
+		{casework.RefCompleted, casework.RefRevoked, casework.Sender, "other", false},
+		{casework.RefDeclined, casework.RefSent, casework.Sender, "", false},
+		{casework.RefExpired, casework.RefAccepted, casework.Receiver, "", false},
+	} {
+		r := &casework.Referral{Status: tt.from, AnswerBy: at.Add(time.Hour)}
+		err := r.Move(tt.to, tt.side, 1, 1, at, tt.reason, "")
+		if (err == nil) != tt.ok {
+			t.Errorf("%s → %s by %s (%q): %v, want ok=%v", tt.from, tt.to, tt.side, tt.reason, err, tt.ok)
+		}
+		if err != nil && r.Status != tt.from {
+			t.Errorf("%s → %s failed but changed the status", tt.from, tt.to)
+		}
+	}
+}
+
+func TestReferralNormalize(t *testing.T) {
+	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	r := &casework.Referral{Needs: []string{"emergency_shelter", "nonsense"}, AnswerBy: now.Add(-time.Hour)}
+	want := map[string]string{"service": "field.required", "needs": "field.choose_one", "answer_by": "referral.answer_by_future"}
+	if diff := cmp.Diff(want, fieldKeys(r.Normalize(now, casework.Needs))); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	r = &casework.Referral{ServiceAtLocationID: "s", ServiceID: "s", Needs: []string{"legal_immigration"}, AnswerBy: now.Add(31 * 24 * time.Hour)}
+	if got := fieldKeys(r.Normalize(now, casework.Needs)); got["answer_by"] != "referral.answer_by_too_late" {
+		t.Errorf("a month and a day to answer: %v", got)
+	}
+}

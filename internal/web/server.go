@@ -91,8 +91,17 @@ type Store interface {
 	// Practice vignettes an organization wrote (ui_practice.go).
 	practiceStore
 
-	// The directory, as the HSDA API serves it (hsda.go).
+	// The directory, as the HSDA API serves it (hsda.go), and the
+	// confidential places a referral may open (ui_referrals.go).
 	Listings(ctx context.Context) ([]directory.Listing, error)
+	ConfidentialLocation(ctx context.Context, id string) (*directory.Location, error)
+
+	// Referrals (ui_referrals.go).
+	CreateReferral(ctx context.Context, r *casework.Referral) error
+	Referral(ctx context.Context, id int64) (*casework.Referral, error)
+	SaveReferralMove(ctx context.Context, r *casework.Referral) error
+	Referrals(ctx context.Context, f casework.ReferralFilter) ([]casework.Referral, error)
+	OverdueReferrals(ctx context.Context, now time.Time) ([]int64, error)
 }
 
 var _ Store = (*store.DB)(nil)
@@ -126,6 +135,7 @@ type Server struct {
 	routes     []Route
 	pages      map[string]*template.Template // one parsed set per language
 	cases      *casework.Service
+	referrals  *casework.Referrals
 	protocol   *screening.Protocol
 	interviews *interview.Service
 	metrics    *metrics
@@ -198,6 +208,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.metrics = newMetrics(s.registry)
 	s.cases = &casework.Service{Store: cfg.Store, Now: cfg.Now}
+	s.referrals = &casework.Referrals{Store: cfg.Store, Now: cfg.Now}
 	s.protocol = screening.Load()
 	s.interviews = &interview.Service{Store: cfg.Store, Protocol: s.protocol, Now: cfg.Now}
 	pages, err := parseTemplates()
@@ -214,7 +225,8 @@ func (s *Server) Handler() http.Handler {
 	return s.withState(s.recoverPanics(s.securityHeaders(s.authenticate(s.mux))))
 }
 
-// Sweep deletes expired sessions; serve calls it periodically.
+// Sweep deletes expired sessions and expires referrals nobody answered in
+// time; serve calls it periodically.
 func (s *Server) Sweep(ctx context.Context) {
 	n, err := s.store.DeleteExpiredSessions(ctx, s.now(), s.cfg.Timeouts.Idle)
 	if err != nil {
@@ -223,6 +235,11 @@ func (s *Server) Sweep(ctx context.Context) {
 	}
 	if n > 0 {
 		s.log.Info("swept expired sessions", "count", n)
+	}
+	if n, err := s.referrals.Expire(ctx); err != nil {
+		s.log.Error("expire referrals", "err", err)
+	} else if n > 0 {
+		s.log.Info("expired unanswered referrals", "count", n)
 	}
 }
 

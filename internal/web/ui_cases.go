@@ -249,6 +249,8 @@ type caseViewData struct {
 	Consents    []casework.Consent
 	Partners    []account.Organization
 	CanDelete   bool
+	CanRefer    bool
+	Referrals   []casework.Referral
 	Now         time.Time
 	Vocab       vocab
 	Errs        formErrors
@@ -289,6 +291,10 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 	d.CanAssign = access.Allow(a, access.CaseAssign, res)
 	d.CanConsent = access.Allow(a, access.ConsentEdit, res)
 	d.CanDelete = access.Allow(a, access.CaseDelete, res)
+	d.CanRefer = access.Allow(a, access.ReferralSend, res)
+	if d.Referrals, err = s.referrals.ForCase(ctx, rq, id); err != nil {
+		return err
+	}
 	if d.OrgName, err = s.orgNames(r); err != nil {
 		return err
 	}

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"maps"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -61,6 +63,23 @@ type matchData struct {
 	Unmet      []string
 	Errs       formErrors
 	StatusVals []string
+	// Action is where the form goes; CaseID, when set, is the case the
+	// match is for, and each match offers to refer the survivor.
+	Action   string
+	CaseID   int64
+	CanRefer bool
+}
+
+// matchFields are the profile fields of the match form.
+var matchFields = []string{"place", "gender", "age", "age_band", "exploitation", "languages", "status", "side"}
+
+func newMatchData(q url.Values) matchData {
+	d := matchData{Places: matchPlaces, Vocab: caseVocab, Q: map[string]string{}, Needs: q["need"],
+		StatusVals: []string{"unknown", "documented", "undocumented"}, Action: "/directory/match"}
+	for _, k := range matchFields {
+		d.Q[k] = strings.TrimSpace(q.Get(k))
+	}
+	return d
 }
 
 // directoryMatch finds services for a survivor's needs and profile on both
@@ -68,40 +87,24 @@ type matchData struct {
 // exploitation, languages, a city), so it can travel in the URL and the
 // page can be bookmarked or shared with a colleague.
 func (s *Server) directoryMatch(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	d := matchData{Places: matchPlaces, Vocab: caseVocab, Q: map[string]string{}, Needs: q["need"],
-		StatusVals: []string{"unknown", "documented", "undocumented"}}
-	for _, k := range []string{"place", "gender", "age", "exploitation", "languages", "status", "side"} {
-		d.Q[k] = strings.TrimSpace(q.Get(k))
-	}
+	d := newMatchData(r.URL.Query())
+	return s.renderMatch(w, r, &d)
+}
+
+// renderMatch runs the match the form in d asks for, if it names a need,
+// and renders the page.
+func (s *Server) renderMatch(w http.ResponseWriter, r *http.Request, d *matchData) error {
 	if len(d.Needs) == 0 {
 		return s.render(w, r, http.StatusOK, "directory_match.html", "directory.match.title", d)
 	}
 	d.Searched = true
-	p := directory.Profile{Gender: d.Q["gender"], Languages: splitList(d.Q["languages"]), ImmigrationStatus: d.Q["status"], Side: d.Q["side"], Needs: d.Needs}
-	if v := d.Q["age"]; v != "" {
-		n, err := strconv.Atoi(v)
-		if err == nil {
-			p.Age = &n
-		} else {
-			d.Errs = formErrors{"age": "field.out_of_range"}
-		}
-	}
-	if e := d.Q["exploitation"]; e != "" {
-		p.Exploitation = []string{e}
-	}
-	for _, pl := range matchPlaces {
-		if pl.ID == d.Q["place"] {
-			pt := pl.Point
-			p.Location, p.Country, p.Area = &pt, pl.Country, pl.Area
-		}
-	}
+	p := matchProfile(d)
 	if err := p.Normalize(); err != nil {
 		errs, ok := invalidFields(err)
 		if !ok {
 			return err
 		}
-		d.Errs = errs
+		maps.Copy(d.Errs, errs)
 	}
 	if len(d.Errs) > 0 {
 		return s.render(w, r, http.StatusUnprocessableEntity, "directory_match.html", "directory.match.title", d)
@@ -124,6 +127,39 @@ func (s *Server) directoryMatch(w http.ResponseWriter, r *http.Request) error {
 	}
 	d.Unmet = res.UnmetNeeds
 	return s.render(w, r, http.StatusOK, "directory_match.html", "directory.match.title", d)
+}
+
+// matchProfile reads the form into a profile; a malformed age is a field
+// error in d.
+func matchProfile(d *matchData) directory.Profile {
+	d.Errs = formErrors{}
+	p := directory.Profile{Gender: d.Q["gender"], AgeBand: d.Q["age_band"], Languages: splitList(d.Q["languages"]),
+		ImmigrationStatus: d.Q["status"], Side: d.Q["side"], Needs: d.Needs}
+	if v := d.Q["age"]; v != "" {
+		n, err := strconv.Atoi(v)
+		if err == nil {
+			p.Age = &n
+		} else {
+			d.Errs["age"] = "field.out_of_range"
+		}
+	}
+	if e := d.Q["exploitation"]; e != "" {
+		p.Exploitation = []string{e}
+	}
+	if pl, ok := placeByID(d.Q["place"]); ok {
+		pt := pl.Point
+		p.Location, p.Country, p.Area = &pt, pl.Country, pl.Area
+	}
+	return p
+}
+
+func placeByID(id string) (place, bool) {
+	for _, pl := range matchPlaces {
+		if pl.ID == id {
+			return pl, true
+		}
+	}
+	return place{}, false
 }
 
 // translateReasons renders the matcher's reasons in lang. Arguments that

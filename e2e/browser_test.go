@@ -203,6 +203,18 @@ func (b *browser) noScripts() {
 func (b *browser) screenshot(name string) {
 	b.t.Helper()
 	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
+	b.saveShot(name, png, err)
+}
+
+// screenshotOf saves a picture of the first element matching sel.
+func (b *browser) screenshotOf(sel, name string) {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.Screenshot(chromedp.CSS(sel), chromedp.NodeVisible))
+	b.saveShot(name, png, err)
+}
+
+func (b *browser) saveShot(name string, png []byte, err error) {
+	b.t.Helper()
 	if err != nil {
 		b.fail("screenshot %s: %v", name, err)
 	}

@@ -57,6 +57,7 @@ func (s *Server) register() {
 	s.registerCases()
 	s.registerHSDA()
 	s.registerDirectory()
+	s.registerGaps()
 	s.registerGlossary()
 	s.registerScreeningAPI()
 	s.registerScreenings()

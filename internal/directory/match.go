@@ -164,15 +164,10 @@ func (ix *Index) Match(p Profile, now time.Time, opts Options) Result {
 	var total int
 	var metAll uint32
 	for k := range ix.entries {
-		e := &ix.entries[k]
-		if e.needs&q.needs == 0 {
+		if ix.entries[k].needs&q.needs == 0 {
 			continue
 		}
-		c := candidate{entry: int32(k), dist: -1}
-		if q.hasPoint && e.flags&hasPoint != 0 {
-			c.dist = haversine(q.at, e.at)
-		}
-		ix.judge(e, &q, t, &c)
+		c := ix.consider(k, &q, t, ix.distance(k, &q))
 		if c.why != 0 {
 			total++
 			if opts.IncludeExcluded {
@@ -184,7 +179,7 @@ func (ix *Index) Match(p Profile, now time.Time, opts Options) Result {
 			continue
 		}
 		metAll |= c.met
-		c.score = score(e, &q, &c)
+		c.score = score(&ix.entries[k], &q, &c)
 		top = ix.keep(top, c, opts.Limit, true)
 	}
 	r := Result{Matches: make([]Match, len(top)), ExcludedTotal: total, UnmetNeeds: needNames(q.needs &^ metAll)}
@@ -202,6 +197,26 @@ func (ix *Index) Match(p Profile, now time.Time, opts Options) Result {
 		r.UnmetNeeds = []string{}
 	}
 	return r
+}
+
+// consider judges entry k, which meets at least one of q's needs, for q
+// at now (unix seconds), dist km from q's point (see distance). Match and
+// the gap report both judge through it, so that the report can never count
+// a service the Find services page would not offer, or the other way round.
+func (ix *Index) consider(k int, q *query, now int64, dist float64) candidate {
+	c := candidate{entry: int32(k), dist: dist}
+	ix.judge(&ix.entries[k], q, now, &c)
+	return c
+}
+
+// distance is how far entry k is from q's point, in km, or -1 when either
+// point is unknown. It depends on the point alone, so the gap report
+// measures it once per place for all its profiles and needs.
+func (ix *Index) distance(k int, q *query) float64 {
+	if e := &ix.entries[k]; q.hasPoint && e.flags&hasPoint != 0 {
+		return haversine(q.at, e.at)
+	}
+	return -1
 }
 
 // distanceBands are the upper bounds, in km, of bands 6 down to 2.

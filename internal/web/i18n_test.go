@@ -52,7 +52,7 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		}
 		return nil
 	})
-	goKey := regexp.MustCompile(`"((?:account|case|consent|directory|error|field|login|orgs|password|tokens|users)\.[a-z_]+)"`)
+	goKey := regexp.MustCompile(`"((?:account|case|consent|directory|error|field|gaps|login|orgs|password|tokens|users)\.[a-z_]+)"`)
 	filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 			return err
@@ -155,7 +155,7 @@ func TestLanguageNegotiationAndSwitch(t *testing.T) {
 func TestEveryPageInBothLanguages(t *testing.T) {
 	e := sqliteEnv(t)
 	b := e.signIn("admin")
-	pages := []string{"/dashboard", "/organizations", "/organizations/new", "/organizations/1", "/users", "/users/new", "/users/1", "/account", "/account/tokens", "/no-such-page"}
+	pages := []string{"/dashboard", "/organizations", "/organizations/new", "/organizations/1", "/users", "/users/new", "/users/1", "/account", "/account/tokens", "/directory/gaps", "/no-such-page"}
 	for _, lang := range i18n.Languages {
 		tok := b.csrf("/dashboard")
 		b.post("/language", form("csrf_token", tok, "lang", lang, "next", "/"))

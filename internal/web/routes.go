@@ -58,6 +58,7 @@ func (s *Server) register() {
 	s.registerHSDA()
 	s.registerDirectory()
 	s.registerReferrals()
+	s.registerGaps()
 	s.registerGlossary()
 	s.registerScreeningAPI()
 	s.registerScreenings()

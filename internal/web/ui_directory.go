@@ -8,34 +8,9 @@ import (
 	"strings"
 
 	"puente/internal/access"
-	"puente/internal/account"
 	"puente/internal/directory"
 	"puente/internal/i18n"
 )
-
-// place is a city a caseworker can match from, with the area it is in.
-type place struct {
-	ID      string
-	Name    string
-	Country account.Country
-	Area    string
-	Point   directory.Point
-}
-
-// matchPlaces are the twin cities of the border; matching from a city
-// rather than an address keeps the survivor's whereabouts out of the URL.
-var matchPlaces = []place{
-	{"elpaso", "El Paso, TX", account.US, "US-48141", directory.Point{Lat: 31.7619, Lon: -106.4850}},
-	{"juarez", "Ciudad Juárez, Chih.", account.MX, "MX-08037", directory.Point{Lat: 31.6904, Lon: -106.4245}},
-	{"mcallen", "McAllen, TX", account.US, "US-48215", directory.Point{Lat: 26.2034, Lon: -98.2300}},
-	{"reynosa", "Reynosa, Tamps.", account.MX, "MX-28032", directory.Point{Lat: 26.0508, Lon: -98.2979}},
-	{"sandiego", "San Diego, CA", account.US, "US-06073", directory.Point{Lat: 32.7157, Lon: -117.1611}},
-	{"tijuana", "Tijuana, B.C.", account.MX, "MX-02004", directory.Point{Lat: 32.5149, Lon: -117.0382}},
-	{"laredo", "Laredo, TX", account.US, "US-48479", directory.Point{Lat: 27.5306, Lon: -99.4803}},
-	{"nuevolaredo", "Nuevo Laredo, Tamps.", account.MX, "MX-28027", directory.Point{Lat: 27.4763, Lon: -99.5164}},
-	{"nogalesaz", "Nogales, AZ", account.US, "US-04023", directory.Point{Lat: 31.3404, Lon: -110.9343}},
-	{"nogalesson", "Nogales, Son.", account.MX, "MX-26043", directory.Point{Lat: 31.3086, Lon: -110.9422}},
-}
 
 func (s *Server) registerDirectory() {
 	s.handle("GET /directory/match", access.SignedIn, s.directoryMatch)
@@ -53,7 +28,7 @@ type shownExclusion struct {
 }
 
 type matchData struct {
-	Places     []place
+	Places     []directory.Place
 	Vocab      vocab
 	Q          map[string]string
 	Needs      []string
@@ -74,7 +49,7 @@ type matchData struct {
 var matchFields = []string{"place", "gender", "age", "age_band", "exploitation", "languages", "status", "side"}
 
 func newMatchData(q url.Values) matchData {
-	d := matchData{Places: matchPlaces, Vocab: caseVocab, Q: map[string]string{}, Needs: q["need"],
+	d := matchData{Places: directory.BorderCities, Vocab: caseVocab, Q: map[string]string{}, Needs: q["need"],
 		StatusVals: []string{"unknown", "documented", "undocumented"}, Action: "/directory/match"}
 	for _, k := range matchFields {
 		d.Q[k] = strings.TrimSpace(q.Get(k))
@@ -153,13 +128,13 @@ func matchProfile(d *matchData) directory.Profile {
 	return p
 }
 
-func placeByID(id string) (place, bool) {
-	for _, pl := range matchPlaces {
+func placeByID(id string) (directory.Place, bool) {
+	for _, pl := range directory.BorderCities {
 		if pl.ID == id {
 			return pl, true
 		}
 	}
-	return place{}, false
+	return directory.Place{}, false
 }
 
 // translateReasons renders the matcher's reasons in lang. Arguments that

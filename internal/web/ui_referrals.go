@@ -77,17 +77,17 @@ func profileQuery(p casework.Profile) url.Values {
 
 // homePlace is the match place in the signed-in person's organization's
 // city, where a survivor they meet most likely is.
-func (s *Server) homePlace(r *http.Request) (place, bool) {
+func (s *Server) homePlace(r *http.Request) (directory.Place, bool) {
 	org := stateOf(r).org
 	if org == nil {
-		return place{}, false
+		return directory.Place{}, false
 	}
-	for _, pl := range matchPlaces {
+	for _, pl := range directory.BorderCities {
 		if pl.Country == org.Country && strings.HasPrefix(pl.Name, org.City) {
 			return pl, true
 		}
 	}
-	return place{}, false
+	return directory.Place{}, false
 }
 
 // contactPath is a service on one side of the border that helps a person
@@ -100,7 +100,7 @@ type contactPath struct {
 // contactPaths lists, for a referral across the border, the consular and
 // repatriation services near where the person is and near where they are
 // going: both countries' ways of getting the person there safely.
-func contactPaths(ix *directory.Index, from place, to *directory.Listing, now time.Time) []contactPath {
+func contactPaths(ix *directory.Index, from directory.Place, to *directory.Listing, now time.Time) []contactPath {
 	var out []contactPath
 	at := func(country account.Country, area string, pt *directory.Point) {
 		p := directory.Profile{Needs: []string{"consular_help", "repatriation"}, Country: country, Area: area, Location: pt}
@@ -135,7 +135,7 @@ type referralFormData struct {
 	CaseID      int64
 	Listing     *directory.Listing
 	Area        string
-	Place       place
+	Place       directory.Place
 	CrossBorder bool
 	Contacts    []contactPath
 	Member      bool // the service is run by a Puente member, who will work the referral

@@ -95,4 +95,12 @@ func TestReferralFromElPasoToJuarez(t *testing.T) {
 	}
 	cw.waitText("#case-status", "Referred")
 	cw.screenshotOf("#referrals", "referral-outcome-on-case.png")
+
+	cw.do("open the gap report", chromedp.Navigate(app+"/directory/gaps"))
+	if page := cw.text("main"); !strings.Contains(page, "Unserved") {
+		cw.fail("the gap report shows no unserved combination:\n%.1000s", page)
+	}
+	cw.screenshot("gaps.png")
+	cw.do("emulate a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulatePortrait, chromedp.EmulateMobile))
+	cw.screenshot("gaps-phone.png")
 }

@@ -163,6 +163,16 @@ type Language struct {
 	Extra      Extra  `json:"-"`
 }
 
+// MetaTableDescription is an HSDS meta_table_description: what a table of
+// a tabular datapackage holds. Only the tabular form has them.
+type MetaTableDescription struct {
+	ID           string `json:"id"`
+	Name         string `json:"name,omitempty"`
+	Language     string `json:"language,omitempty"`
+	CharacterSet string `json:"character_set,omitempty"`
+	Extra        Extra  `json:"-"`
+}
+
 // The codec: each type decodes its modelled fields and keeps the others
 // in Extra; it encodes both. plain types drop the methods, so that the
 // standard encoding does the typed part.
@@ -255,6 +265,16 @@ func (l *Language) UnmarshalJSON(b []byte) error {
 func (l Language) MarshalJSON() ([]byte, error) {
 	type plain Language
 	return encode(plain(l), l.Extra)
+}
+
+func (m *MetaTableDescription) UnmarshalJSON(b []byte) error {
+	type plain MetaTableDescription
+	return decode(b, (*plain)(m), &m.Extra)
+}
+
+func (m MetaTableDescription) MarshalJSON() ([]byte, error) {
+	type plain MetaTableDescription
+	return encode(plain(m), m.Extra)
 }
 
 // decode fills v's typed fields from b and puts every other field in

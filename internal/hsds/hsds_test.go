@@ -253,6 +253,9 @@ func TestExamplesToListings(t *testing.T) {
 	if len(ls) != 0 || len(rep.Rejected) != 1 {
 		t.Fatalf("listings %d, report %+v", len(ls), rep)
 	}
+	if want := "ac148810-d857-441c-9679-408f346de14b at 3a19ff88-4620-4d17-9830-ac1d859eb5d5"; rep.Rejected[0].ID != want {
+		t.Errorf("rejected id %q, want %q", rep.Rejected[0].ID, want)
+	}
 	for _, want := range []string{"service.needs: field.required", "location.latitude: field.out_of_range"} {
 		if !strings.Contains(rep.Rejected[0].Reason, want) {
 			t.Errorf("reason %q lacks %q", rep.Rejected[0].Reason, want)

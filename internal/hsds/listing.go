@@ -80,7 +80,11 @@ func ToListings(d *Dataset) ([]directory.Listing, Report) {
 				}
 			}
 			if len(reasons) > 0 {
-				rep.reject("", 0, strings.Trim(s.ID+" at "+locID, " at"), reasons...)
+				id := s.ID
+				if locID != "" {
+					id += " at " + locID
+				}
+				rep.reject("", 0, id, reasons...)
 				continue
 			}
 			out = append(out, l)

@@ -52,14 +52,15 @@ const (
 )
 
 // Dataset is HSDS data as read: the top-level objects, each with what is
-// nested in it.
+// nested in it. MetaTableDescriptions come only from a tabular datapackage.
 type Dataset struct {
-	Organizations      []Organization
-	Services           []Service
-	ServiceAtLocations []ServiceAtLocation
-	Locations          []Location
-	Taxonomies         []Taxonomy
-	TaxonomyTerms      []TaxonomyTerm
+	Organizations         []Organization
+	Services              []Service
+	ServiceAtLocations    []ServiceAtLocation
+	Locations             []Location
+	Taxonomies            []Taxonomy
+	TaxonomyTerms         []TaxonomyTerm
+	MetaTableDescriptions []MetaTableDescription
 }
 
 // File is a JSON file: its objects, of one kind, and how it held them.
@@ -84,7 +85,12 @@ type Rejection struct {
 	Reason string
 }
 
+// String says where the rejected object or row is: a JSON file's row, or
+// a CSV file's line as file:line.
 func (r Rejection) String() string {
+	if strings.HasSuffix(r.File, ".csv") {
+		return fmt.Sprintf("%s:%d (id %q): %s", r.File, r.Row, r.ID, r.Reason)
+	}
 	return fmt.Sprintf("%s row %d (id %q): %s", r.File, r.Row, r.ID, r.Reason)
 }
 

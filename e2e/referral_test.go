@@ -101,6 +101,7 @@ func TestReferralFromElPasoToJuarez(t *testing.T) {
 		cw.fail("the gap report shows no unserved combination:\n%.1000s", page)
 	}
 	cw.screenshot("gaps.png")
+	cw.screenshotOf("#gap-charts", "gaps-chart.png")
 	cw.do("emulate a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulatePortrait, chromedp.EmulateMobile))
 	cw.screenshot("gaps-phone.png")
 }

@@ -57,6 +57,7 @@ func (s *Server) register() {
 	s.registerCases()
 	s.registerHSDA()
 	s.registerDirectory()
+	s.registerDirectoryEdit()
 	s.registerGlossary()
 	s.registerScreeningAPI()
 	s.registerScreenings()

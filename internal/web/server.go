@@ -93,6 +93,9 @@ type Store interface {
 
 	// The directory, as the HSDA API serves it (hsda.go).
 	Listings(ctx context.Context) ([]directory.Listing, error)
+	// The directory's own pages: browsing, editing and bed counts
+	// (ui_directory_list.go, ui_directory_edit.go, ui_availability.go).
+	directoryStore
 }
 
 var _ Store = (*store.DB)(nil)

@@ -44,8 +44,8 @@ const (
 	ScreeningRead Action = "screening.read"
 
 	// Directory actions. For a listing, Resource.OrgID is the member
-	// organization that runs it (0 when no member does, or before the
-	// listing is known).
+	// organization that runs it, NoMember when no member does, and 0 at the
+	// route gate, before the listing is known.
 	DirectoryEdit      Action = "directory.edit"         // add and change organizations, services, locations
 	AvailabilityUpdate Action = "directory.availability" // a provider's own bed count
 	// LocationReveal opens a confidential location's address: Resource.OrgID
@@ -61,6 +61,11 @@ const (
 	ReferralSend    Action = "referral.send"    // draft, send, revoke
 	ReferralRespond Action = "referral.respond" // accept, decline, start service, complete
 )
+
+// NoMember is Resource.OrgID for a directory listing that no Puente member
+// runs: only admins keep it. It is not 0, which is the route gate's "any
+// listing", so that a supervisor can never keep a listing nobody runs.
+const NoMember int64 = -1
 
 // Actions lists every action, for tests that walk the whole policy.
 var Actions = []Action{
@@ -315,16 +320,12 @@ func decideScreening(a Actor, act Action, r Resource, has func(account.Role) boo
 	return deny("not the interviewer")
 }
 
-// noMember stands for "no member organization" in a listing's resource,
-// so that it differs from the route gate's 0.
-const noMember = -1
-
 // ListingOf is the resource of a directory listing run by the member
 // organization memberID, or by no member when memberID is 0: only admins
 // keep those.
 func ListingOf(memberID int64) Resource {
 	if memberID == 0 {
-		memberID = noMember
+		memberID = NoMember
 	}
 	return Resource{OrgID: memberID}
 }
@@ -338,8 +339,11 @@ func decideDirectory(a Actor, act Action, r Resource, has func(account.Role) boo
 	}
 	supervisor, caseworker := has(account.Supervisor), has(account.Caseworker)
 	staff := supervisor || (act == AvailabilityUpdate && caseworker)
-	if r.OrgID == 0 {
+	switch r.OrgID {
+	case 0:
 		return roleDecision(staff, "admin or provider staff")
+	case NoMember:
+		return deny("listing run by no member")
 	}
 	if r.OrgID != a.OrgID {
 		return deny("another organization's listing")

@@ -47,6 +47,12 @@ func locationAAD(id string) string { return "dir_locations/location/" + id }
 // SaveListing puts it in l. Moving a service to another location is saving
 // the new listing and deleting the old one.
 func (db *DB) SaveListing(ctx context.Context, l *directory.Listing) error {
+	return db.saveListing(ctx, l, 0)
+}
+
+// saveListing is SaveListing that, when memberOrgID is not 0, also links
+// the listing's organization to that member in the same transaction.
+func (db *DB) saveListing(ctx context.Context, l *directory.Listing, memberOrgID int64) error {
 	if err := l.Normalize(); err != nil {
 		return err
 	}
@@ -65,6 +71,12 @@ func (db *DB) SaveListing(ctx context.Context, l *directory.Listing) error {
 	return db.tx(ctx, func(q queryer) error {
 		if err := upsertDirOrganization(ctx, q, &l.Organization); err != nil {
 			return err
+		}
+		if memberOrgID != 0 {
+			if _, err := q.ExecContext(ctx, "UPDATE dir_organizations SET member_org_id = ? WHERE id = ?", memberOrgID, l.Organization.ID); err != nil {
+				return translate(err)
+			}
+			l.Organization.MemberID = memberOrgID
 		}
 		if err := upsertService(ctx, q, &l.Service); err != nil {
 			return err
@@ -300,25 +312,7 @@ const listingQuery = `SELECT o.id, o.name, o.description, o.email, o.url, o.data
 // opened here, so such a listing is for matching, not for editing: load
 // its location with ConfidentialLocation before saving it back.
 func (db *DB) Listings(ctx context.Context) ([]directory.Listing, error) {
-	rows, err := db.q().QueryContext(ctx, listingQuery+" WHERE s.status NOT IN (?, ?) ORDER BY sal.service_id, COALESCE(sal.location_id, '')",
-		directory.StatusInactive, directory.StatusDefunct)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var out []directory.Listing
-	for rows.Next() {
-		var r listingRow
-		if err := rows.Scan(r.dest()...); err != nil {
-			return nil, translate(err)
-		}
-		l, err := r.listing()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, translate(rows.Err())
+	return db.queryListings(ctx, " WHERE s.status NOT IN (?, ?)", directory.StatusInactive, directory.StatusDefunct)
 }
 
 // listingRow is a row of listingQuery.

@@ -59,6 +59,7 @@ func (s *Server) register() {
 	s.registerDirectory()
 	s.registerReferrals()
 	s.registerGaps()
+	s.registerDirectoryEdit()
 	s.registerGlossary()
 	s.registerScreeningAPI()
 	s.registerScreenings()

@@ -91,10 +91,8 @@ type Store interface {
 	// Practice vignettes an organization wrote (ui_practice.go).
 	practiceStore
 
-	// The directory, as the HSDA API serves it (hsda.go), and the
-	// confidential places a referral may open (ui_referrals.go).
+	// The directory, as the HSDA API serves it (hsda.go).
 	Listings(ctx context.Context) ([]directory.Listing, error)
-	ConfidentialLocation(ctx context.Context, id string) (*directory.Location, error)
 
 	// Referrals (ui_referrals.go).
 	CreateReferral(ctx context.Context, r *casework.Referral) error
@@ -102,6 +100,10 @@ type Store interface {
 	SaveReferralMove(ctx context.Context, r *casework.Referral) error
 	Referrals(ctx context.Context, f casework.ReferralFilter) ([]casework.Referral, error)
 	OverdueReferrals(ctx context.Context, now time.Time) ([]int64, error)
+
+	// The directory's own pages: browsing, editing and bed counts
+	// (ui_directory_list.go, ui_directory_edit.go, ui_availability.go).
+	directoryStore
 }
 
 var _ Store = (*store.DB)(nil)

@@ -19,6 +19,7 @@ type dashboardData struct {
 	OrgOpen      int  // open cases of the user's organization
 	Unassigned   int  // of which no caseworker is assigned
 	Glass        []store.GlassOpening
+	Listings     []shownListing // the services the user's organization runs
 }
 
 // glassNoticeDays is how far back the dashboard lists emergency accesses
@@ -81,6 +82,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		if d.Glass, err = s.store.GlassOpenings(ctx, u.OrgID, since); err != nil {
 			return err
 		}
+	}
+	if d.Listings, err = s.ownListings(r); err != nil {
+		return err
 	}
 	return s.render(w, r, http.StatusOK, "dashboard.html", "dashboard.title", d)
 }

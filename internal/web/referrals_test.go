@@ -72,6 +72,9 @@ func TestReferralAcrossTheBorder(t *testing.T) {
 		}
 
 		shelter := e.signIn("albergue.hombres")
+		if dash := shelter.get("/dashboard"); !strings.Contains(dash.body, `id="referrals-waiting"`) {
+			t.Error("the shelter's dashboard does not say a referral waits for its answer")
+		}
 		queue := shelter.get("/referrals?box=in")
 		if !strings.Contains(queue.body, fmt.Sprintf(`href="/referrals/%d"`, refID)) {
 			t.Fatal("the referral is not in the shelter's queue")

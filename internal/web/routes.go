@@ -124,6 +124,8 @@ func (s *Server) handle(pattern string, act access.Action, h handlerFunc) {
 var sensitiveActions = map[access.Action]bool{
 	access.CaseList: true, access.CaseRead: true, access.CaseCreate: true, access.CaseUpdate: true, access.CaseMove: true,
 	access.CaseAssign: true, access.CaseDelete: true, access.ConsentEdit: true, access.BreakGlass: true, access.AuditRead: true,
+	access.ReferralRead: true, access.ReferralSend: true, access.ReferralRespond: true, access.LocationReveal: true,
+	access.DirectoryEdit: true, access.AvailabilityUpdate: true,
 }
 
 // auditDenial records a route-level refusal of a sensitive action by a
@@ -134,8 +136,13 @@ func (s *Server) auditDenial(r *http.Request, st *state, act access.Action) {
 		return
 	}
 	record := ""
-	if id, err := strconv.ParseInt(r.PathValue("id"), 10, 64); err == nil && id > 0 && strings.Contains(st.route, "/cases/") {
-		record = "case:" + strconv.FormatInt(id, 10)
+	if id, err := strconv.ParseInt(r.PathValue("id"), 10, 64); err == nil && id > 0 {
+		switch {
+		case strings.Contains(st.route, "/cases/"):
+			record = "case:" + strconv.FormatInt(id, 10)
+		case strings.Contains(st.route, "/referrals/"):
+			record = "referral:" + strconv.FormatInt(id, 10)
+		}
 	}
 	d := access.Decide(st.actor, act, access.Resource{})
 	d.Reason = "route: " + d.Reason

@@ -20,6 +20,9 @@ type dashboardData struct {
 	Unassigned   int  // of which no caseworker is assigned
 	Glass        []store.GlassOpening
 	Listings     []shownListing // the services the user's organization runs
+	// Referrals to the organization waiting for its answer, and those it
+	// accepted and is working.
+	RefWaiting, RefWorking int
 }
 
 // glassNoticeDays is how far back the dashboard lists emergency accesses
@@ -85,6 +88,23 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	}
 	if d.Listings, err = s.ownListings(r); err != nil {
 		return err
+	}
+	if access.Allow(st.actor, access.ReferralRead, access.Resource{}) {
+		// Counts only: which survivors they are is read on the queue,
+		// where reading is audited.
+		incoming, err := s.store.Referrals(ctx, casework.ReferralFilter{OrgID: u.OrgID, Incoming: true,
+			Statuses: []casework.ReferralStatus{casework.RefSent, casework.RefAccepted, casework.RefInService}})
+		if err != nil {
+			return err
+		}
+		for _, ref := range incoming {
+			switch {
+			case ref.Status == casework.RefSent && !ref.Overdue(s.now()):
+				d.RefWaiting++
+			case ref.Status != casework.RefSent:
+				d.RefWorking++
+			}
+		}
 	}
 	return s.render(w, r, http.StatusOK, "dashboard.html", "dashboard.title", d)
 }

@@ -31,6 +31,7 @@ func needHSDS(t *testing.T) {
 // hold no objects of their own.
 func exampleFiles(t *testing.T) []string {
 	t.Helper()
+	needHSDS(t)
 	names, err := filepath.Glob(filepath.Join(hsdsDir, "examples", "*.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -17,9 +17,10 @@ type ReferralStore interface {
 	Case(ctx context.Context, id int64, classes []access.Class) (*Case, error)
 	MoveCase(ctx context.Context, id int64, t Transition) error
 	Consents(ctx context.Context, caseID int64) ([]Consent, error)
-	CreateConsent(ctx context.Context, c *Consent) error
 	RevokeConsent(ctx context.Context, caseID, consentID, by int64) error
-	CreateReferral(ctx context.Context, r *Referral) error
+	// CreateReferral stores r and, when not nil, the consent given with
+	// it, in one transaction, and names the consent in r.
+	CreateReferral(ctx context.Context, r *Referral, consent *Consent) error
 	Referral(ctx context.Context, id int64) (*Referral, error)
 	// SaveReferralMove stores the referral's status, reasons, outcome and
 	// its newest event.
@@ -120,15 +121,13 @@ func (s *Referrals) Create(ctx context.Context, rq Request, r *Referral, consent
 		return err
 	}
 	if consent != nil {
-		if err := s.Store.AppendAudit(ctx, rq.Entry(now, access.ConsentEdit, record(r.CaseID),
-			access.Decision{Allowed: true, Reason: "with a referral"}, "grant org="+strconv.FormatInt(consent.OrgID, 10)+" "+classList(consent.Classes))); err != nil {
+		// Recording the consent is a decision of its own, by the same
+		// policy as any consent on the case.
+		note := "grant org=" + strconv.FormatInt(consent.OrgID, 10) + " " + classList(consent.Classes) + " with a referral"
+		if err := s.decide(ctx, rq, access.ConsentEdit, r, note); err != nil {
 			return err
 		}
 		consent.RecordedBy = rq.Actor.UserID
-		if err := s.Store.CreateConsent(ctx, consent); err != nil {
-			return err
-		}
-		r.ConsentID, r.Classes = consent.ID, consent.Classes
 	} else if r.ToOrgID != 0 {
 		if err := s.useConsent(ctx, r, now); err != nil {
 			return err
@@ -136,7 +135,7 @@ func (s *Referrals) Create(ctx context.Context, rq Request, r *Referral, consent
 	}
 	r.CreatedBy, r.CreatedAt, r.UpdatedAt = rq.Actor.UserID, now, now
 	r.Events = []ReferralEvent{{To: RefDraft, By: rq.Actor.UserID, OrgID: rq.Actor.OrgID, At: now}}
-	if err := s.Store.CreateReferral(ctx, r); err != nil {
+	if err := s.Store.CreateReferral(ctx, r, consent); err != nil {
 		return err
 	}
 	if draft {

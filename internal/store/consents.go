@@ -18,27 +18,30 @@ func (db *DB) CreateConsent(ctx context.Context, c *casework.Consent) error {
 	if err := c.Normalize(now); err != nil {
 		return err
 	}
-	return db.tx(ctx, func(q queryer) error {
-		var caseOrg int64
-		if err := q.QueryRowContext(ctx, "SELECT org_id FROM cases WHERE id = ? AND deleted_at IS NULL", c.CaseID).Scan(&caseOrg); err != nil {
-			return translate(err)
-		}
-		if caseOrg == c.OrgID {
-			return &problem.Error{Kind: problem.Invalid, Key: "error.invalid", Fields: []problem.FieldError{{Field: "organization_id", Key: "consent.own_org"}}}
-		}
-		if err := checkOrgUsable(ctx, q, c.OrgID); err != nil {
-			return err
-		}
-		c.RecordedAt = now
-		classes := make([]string, len(c.Classes))
-		for i, cl := range c.Classes {
-			classes[i] = string(cl)
-		}
-		err := q.QueryRowContext(ctx, `INSERT INTO consents (case_id, org_id, classes, purpose, valid_from, valid_until, given_how, witness, recorded_by, recorded_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			c.CaseID, c.OrgID, strings.Join(classes, " "), c.Purpose, micros(c.From), micros(c.Until), c.GivenHow, c.Witness, c.RecordedBy, micros(now)).Scan(&c.ID)
+	return db.tx(ctx, func(q queryer) error { return insertConsent(ctx, q, c, now) })
+}
+
+// insertConsent stores a normalized consent in q's transaction.
+func insertConsent(ctx context.Context, q queryer, c *casework.Consent, now time.Time) error {
+	var caseOrg int64
+	if err := q.QueryRowContext(ctx, "SELECT org_id FROM cases WHERE id = ? AND deleted_at IS NULL", c.CaseID).Scan(&caseOrg); err != nil {
 		return translate(err)
-	})
+	}
+	if caseOrg == c.OrgID {
+		return &problem.Error{Kind: problem.Invalid, Key: "error.invalid", Fields: []problem.FieldError{{Field: "organization_id", Key: "consent.own_org"}}}
+	}
+	if err := checkOrgUsable(ctx, q, c.OrgID); err != nil {
+		return err
+	}
+	c.RecordedAt = now
+	classes := make([]string, len(c.Classes))
+	for i, cl := range c.Classes {
+		classes[i] = string(cl)
+	}
+	err := q.QueryRowContext(ctx, `INSERT INTO consents (case_id, org_id, classes, purpose, valid_from, valid_until, given_how, witness, recorded_by, recorded_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		c.CaseID, c.OrgID, strings.Join(classes, " "), c.Purpose, micros(c.From), micros(c.Until), c.GivenHow, c.Witness, c.RecordedBy, micros(now)).Scan(&c.ID)
+	return translate(err)
 }
 
 // RevokeConsent ends a consent at once.

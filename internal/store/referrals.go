@@ -47,10 +47,24 @@ func (db *DB) sealNotes(ctx context.Context, r *casework.Referral) ([]byte, erro
 }
 
 // CreateReferral stores a new referral (already normalized by the
-// referral service) with its first event. The case must exist, and the
+// referral service) with its first event and, when consent is not nil, the
+// survivor's consent given with it, in one transaction: a consent is never
+// left granting access without its referral. The case must exist, and the
 // receiving organization, when there is one, must be usable.
-func (db *DB) CreateReferral(ctx context.Context, r *casework.Referral) error {
+func (db *DB) CreateReferral(ctx context.Context, r *casework.Referral, consent *casework.Consent) error {
+	now := db.now()
+	if consent != nil {
+		if err := consent.Normalize(now); err != nil {
+			return err
+		}
+	}
 	err := db.tx(ctx, func(q queryer) error {
+		if consent != nil {
+			if err := insertConsent(ctx, q, consent, now); err != nil {
+				return err
+			}
+			r.ConsentID, r.Classes = consent.ID, consent.Classes
+		}
 		var one int
 		if err := q.QueryRowContext(ctx, "SELECT 1 FROM cases WHERE id = ? AND deleted_at IS NULL", r.CaseID).Scan(&one); err != nil {
 			return translate(err)

@@ -95,7 +95,7 @@ type Store interface {
 	Listings(ctx context.Context) ([]directory.Listing, error)
 
 	// Referrals (ui_referrals.go).
-	CreateReferral(ctx context.Context, r *casework.Referral) error
+	CreateReferral(ctx context.Context, r *casework.Referral, consent *casework.Consent) error
 	Referral(ctx context.Context, id int64) (*casework.Referral, error)
 	SaveReferralMove(ctx context.Context, r *casework.Referral) error
 	Referrals(ctx context.Context, f casework.ReferralFilter) ([]casework.Referral, error)

@@ -122,13 +122,17 @@ func contactPaths(ix *directory.Index, from directory.Place, to *directory.Listi
 	return out
 }
 
-func findListing(ls []directory.Listing, serviceID, locationID string) (*directory.Listing, bool) {
-	for i := range ls {
-		if ls[i].Service.ID == serviceID && ls[i].Location.ID == locationID {
-			return &ls[i], true
-		}
+// openListing returns the listing of a service at a location that can
+// take a referral: one whose service is neither inactive nor defunct.
+func (s *Server) openListing(r *http.Request, serviceID, locationID string) (*directory.Listing, error) {
+	l, err := s.store.Listing(r.Context(), store.ServiceAtLocationID(serviceID, locationID))
+	if err != nil {
+		return nil, err
 	}
-	return nil, false
+	if l.Service.Status == directory.StatusInactive || l.Service.Status == directory.StatusDefunct {
+		return nil, problem.New(problem.NotFound, "error.not_found")
+	}
+	return l, nil
 }
 
 type referralFormData struct {
@@ -176,13 +180,9 @@ func (s *Server) renderReferralForm(w http.ResponseWriter, r *http.Request, stat
 		}
 		return problem.New(problem.Forbidden, "error.forbidden")
 	}
-	listings, err := s.store.Listings(ctx)
+	l, err := s.openListing(r, service, location)
 	if err != nil {
 		return err
-	}
-	l, ok := findListing(listings, service, location)
-	if !ok {
-		return problem.New(problem.NotFound, "error.not_found")
 	}
 	d.CaseID, d.Listing, d.Area, d.Vocab = id, l, listingArea(l), caseVocab
 	d.Member = l.Organization.MemberID != 0 && l.Organization.MemberID != rq.Actor.OrgID
@@ -193,6 +193,10 @@ func (s *Server) renderReferralForm(w http.ResponseWriter, r *http.Request, stat
 		d.Place = pl
 	}
 	if d.Place.ID != "" && d.Place.Country != l.Service.Eligibility.Country {
+		listings, err := s.store.Listings(ctx)
+		if err != nil {
+			return err
+		}
 		d.CrossBorder = true
 		d.Contacts = contactPaths(directory.NewIndex(listings), d.Place, l, s.now())
 	}
@@ -222,13 +226,9 @@ func (s *Server) referralCreate(w http.ResponseWriter, r *http.Request) error {
 		Until: f.Get("valid_until"), AnswerDays: f.Get("answer_days"), Note: f.Get("note")}
 	service, location, placeID := f.Get("service"), f.Get("location"), f.Get("place")
 	ctx, rq := r.Context(), caseRequest(r)
-	listings, err := s.store.Listings(ctx)
+	l, err := s.openListing(r, service, location)
 	if err != nil {
 		return err
-	}
-	l, ok := findListing(listings, service, location)
-	if !ok {
-		return problem.New(problem.NotFound, "error.not_found")
 	}
 	ref := &casework.Referral{CaseID: id, ToOrgID: l.Organization.MemberID, ServiceAtLocationID: store.ServiceAtLocationID(l.Service.ID, l.Location.ID),
 		ServiceID: l.Service.ID, LocationID: l.Location.ID, ServiceName: l.Service.Name, ProviderName: l.Organization.Name,
@@ -408,13 +408,11 @@ func (s *Server) referralPlace(r *http.Request, d *referralViewData, res access.
 	if d.Ref.LocationID == "" {
 		return nil
 	}
-	listings, err := s.store.Listings(r.Context())
-	if err != nil {
-		return err
-	}
-	l, ok := findListing(listings, d.Ref.ServiceID, d.Ref.LocationID)
-	if !ok {
+	l, err := s.store.Listing(r.Context(), d.Ref.ServiceAtLocationID)
+	if problem.Is(err, problem.NotFound) {
 		return nil // the listing left the directory since
+	} else if err != nil {
+		return err
 	}
 	if !l.Location.Confidential {
 		d.PublicPlace = &l.Location

@@ -101,3 +101,31 @@ func BenchmarkAuditAppend(b *testing.B) {
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "appends/s")
 	})
 }
+
+// BenchmarkListings10k reads a directory of 10,000 listings whole, as the
+// Find services page, the gap report and the referral form do to build
+// their matching index.
+func BenchmarkListings10k(b *testing.B) {
+	benchEngines(b, func(b *testing.B, db *store.DB) {
+		kr, err := secret.NewKeyring()
+		if err != nil {
+			b.Fatal(err)
+		}
+		db.UseKeyring(kr)
+		for i := range 10_000 {
+			l := fullListing()
+			l.Service.ID, l.Location.ID = fmt.Sprintf("svc-%d", i), fmt.Sprintf("loc-%d", i)
+			l.Location.Confidential = i%10 == 0
+			if err := db.SaveListing(ctx, &l); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ResetTimer()
+		for b.Loop() {
+			ls, err := db.Listings(ctx)
+			if err != nil || len(ls) != 10_000 {
+				b.Fatalf("%d listings, %v", len(ls), err)
+			}
+		}
+	})
+}

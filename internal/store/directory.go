@@ -69,6 +69,9 @@ func (db *DB) saveListing(ctx context.Context, l *directory.Listing, memberOrgID
 	el := &l.Service.Eligibility
 	el.AvailabilityUpdatedAt = fromMicros(micros(el.AvailabilityUpdatedAt)) // what the column holds
 	return db.tx(ctx, func(q queryer) error {
+		if err := bumpDirectory(ctx, q); err != nil {
+			return err
+		}
 		if err := upsertDirOrganization(ctx, q, &l.Organization); err != nil {
 			return err
 		}
@@ -454,8 +457,10 @@ func (db *DB) UpdateAvailability(ctx context.Context, serviceAtLocationID string
 		if err := q.QueryRowContext(ctx, "SELECT 1 FROM dir_service_at_locations WHERE id = ?", serviceAtLocationID).Scan(&one); err != nil {
 			return translate(err)
 		}
-		_, err := q.ExecContext(ctx, upsertAvailability, serviceAtLocationID, beds, nullInt(available), micros(now), by)
-		return translate(err)
+		if _, err := q.ExecContext(ctx, upsertAvailability, serviceAtLocationID, beds, nullInt(available), micros(now), by); err != nil {
+			return translate(err)
+		}
+		return bumpDirectory(ctx, q)
 	})
 }
 
@@ -474,6 +479,9 @@ func (db *DB) DeleteListing(ctx context.Context, serviceAtLocationID string) err
 		}
 		if _, err := q.ExecContext(ctx, "DELETE FROM dir_service_at_locations WHERE id = ?", serviceAtLocationID); err != nil {
 			return translate(err)
+		}
+		if err := bumpDirectory(ctx, q); err != nil {
+			return err
 		}
 		if _, err := q.ExecContext(ctx, "DELETE FROM dir_services WHERE id = ? AND NOT EXISTS (SELECT 1 FROM dir_service_at_locations WHERE service_id = ?)",
 			service, service); err != nil {
@@ -498,14 +506,32 @@ func (db *DB) DeleteListing(ctx context.Context, serviceAtLocationID string) err
 // the Puente member memberOrgID, or with nil that it is no member.
 // SaveListing leaves the link as it is.
 func (db *DB) LinkDirectoryOrganization(ctx context.Context, id string, memberOrgID *int64) error {
-	res, err := db.q().ExecContext(ctx, "UPDATE dir_organizations SET member_org_id = ? WHERE id = ?", nullID(memberOrgID), id)
-	if err != nil {
-		return translate(err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return problem.New(problem.NotFound, "error.not_found")
-	}
-	return nil
+	return db.tx(ctx, func(q queryer) error {
+		res, err := q.ExecContext(ctx, "UPDATE dir_organizations SET member_org_id = ? WHERE id = ?", nullID(memberOrgID), id)
+		if err != nil {
+			return translate(err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return problem.New(problem.NotFound, "error.not_found")
+		}
+		return bumpDirectory(ctx, q)
+	})
+}
+
+// bumpDirectory moves the directory's version on, in q's transaction.
+func bumpDirectory(ctx context.Context, q queryer) error {
+	_, err := q.ExecContext(ctx, "UPDATE dir_version SET version = version + 1 WHERE id = 1")
+	return translate(err)
+}
+
+// DirectoryVersion is a number that changes whenever anything Listings
+// returns changes: a listing saved or deleted, a bed count, a member
+// linked. Equal versions mean equal listings, up to the time the bed
+// counts go stale.
+func (db *DB) DirectoryVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := db.q().QueryRowContext(ctx, "SELECT version FROM dir_version WHERE id = 1").Scan(&v)
+	return v, translate(err)
 }
 
 func nullInt(n *int) sql.NullInt64 {

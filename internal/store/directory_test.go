@@ -521,3 +521,53 @@ func TestLinkDirectoryOrganization(t *testing.T) {
 		}
 	})
 }
+
+// TestDirectoryVersionMovesOnEveryChange: servers keep the listings in
+// memory while the version stands still, so every change to what
+// Listings returns must move it.
+func TestDirectoryVersionMovesOnEveryChange(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		dirDB(t, db)
+		member := mustOrg(t, db, "Annunciation House", account.US)
+		staff := mustUser(t, db, member.ID, "beds@example.org", "caseworker")
+		version := func() int64 {
+			t.Helper()
+			v, err := db.DirectoryVersion(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		last := version()
+		moved := func(what string) {
+			t.Helper()
+			if v := version(); v <= last {
+				t.Errorf("%s left the version at %d", what, v)
+			} else {
+				last = v
+			}
+		}
+		l := fullListing()
+		mustSave(t, db, &l)
+		moved("saving a listing")
+		sal := store.ServiceAtLocationID(l.Service.ID, l.Location.ID)
+		if err := db.UpdateAvailability(ctx, sal, 20, ptr(3), staff.ID); err != nil {
+			t.Fatal(err)
+		}
+		moved("a bed count")
+		if err := db.LinkDirectoryOrganization(ctx, l.Organization.ID, &member.ID); err != nil {
+			t.Fatal(err)
+		}
+		moved("linking a member")
+		if err := db.DeleteListing(ctx, sal); err != nil {
+			t.Fatal(err)
+		}
+		moved("deleting a listing")
+		if err := db.UpdateAvailability(ctx, sal, 20, ptr(3), staff.ID); err == nil {
+			t.Fatal("a bed count for a deleted listing was accepted")
+		}
+		if v := version(); v != last {
+			t.Errorf("a refused change moved the version from %d to %d", last, v)
+		}
+	})
+}

@@ -131,11 +131,11 @@ func hsdaOne[T any](s *Server, w http.ResponseWriter, r *http.Request, of func(*
 	return nil
 }
 
-// hsdaDirectory builds the directory from the store on every request.
-// That is a query and a mapping per call, fine at today's size; an index
-// kept up to date as listings change (or a short-lived cache) comes later.
+// hsdaDirectory builds the directory as the HSDA serves it from the
+// server's copy of the listings (directory_cache.go): a mapping per call,
+// no query but the version's.
 func (s *Server) hsdaDirectory(r *http.Request) (*hsdaDirectory, error) {
-	ls, err := s.store.Listings(r.Context())
+	ls, _, err := s.directory(r.Context())
 	if err != nil {
 		return nil, err
 	}

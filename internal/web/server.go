@@ -91,8 +91,10 @@ type Store interface {
 	// Practice vignettes an organization wrote (ui_practice.go).
 	practiceStore
 
-	// The directory, as the HSDA API serves it (hsda.go).
+	// The directory, as the HSDA API serves it (hsda.go), and its version
+	// (directory_cache.go).
 	Listings(ctx context.Context) ([]directory.Listing, error)
+	DirectoryVersion(ctx context.Context) (int64, error)
 
 	// Referrals (ui_referrals.go).
 	CreateReferral(ctx context.Context, r *casework.Referral, consent *casework.Consent) error
@@ -150,6 +152,7 @@ type Server struct {
 	// deletions counts survivors' data deleted since the keys were last
 	// rotated; the serve loop rotates them so older backups lose the data too.
 	deletions atomic.Int64
+	dirCache  directoryCache
 }
 
 // DeletionPending reports whether a survivor's data was deleted since the

@@ -84,11 +84,11 @@ func (s *Server) renderMatch(w http.ResponseWriter, r *http.Request, d *matchDat
 	if len(d.Errs) > 0 {
 		return s.render(w, r, http.StatusUnprocessableEntity, "directory_match.html", "directory.match.title", d)
 	}
-	listings, err := s.store.Listings(r.Context())
+	_, ix, err := s.directory(r.Context())
 	if err != nil {
 		return err
 	}
-	res := directory.NewIndex(listings).Match(p, s.now(), directory.Options{IncludeExcluded: true, ExcludedLimit: 30})
+	res := ix.Match(p, s.now(), directory.Options{IncludeExcluded: true, ExcludedLimit: 30})
 	lang := stateOf(r).lang
 	for _, m := range res.Matches {
 		sm := shownMatch{Match: m, Reasons: translateReasons(lang, m.Reasons)}

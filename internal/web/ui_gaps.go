@@ -86,11 +86,11 @@ func (g gapFilter) values() url.Values {
 
 // gaps computes the report over the directory as it is now.
 func (s *Server) gaps(r *http.Request, f gapFilter) ([]directory.Gap, error) {
-	listings, err := s.store.Listings(r.Context())
+	_, ix, err := s.directory(r.Context())
 	if err != nil {
 		return nil, err
 	}
-	return directory.NewIndex(listings).Gaps(s.now(), f.query()), nil
+	return ix.Gaps(s.now(), f.query()), nil
 }
 
 type gapsData struct {

@@ -193,12 +193,12 @@ func (s *Server) renderReferralForm(w http.ResponseWriter, r *http.Request, stat
 		d.Place = pl
 	}
 	if d.Place.ID != "" && d.Place.Country != l.Service.Eligibility.Country {
-		listings, err := s.store.Listings(ctx)
+		_, ix, err := s.directory(ctx)
 		if err != nil {
 			return err
 		}
 		d.CrossBorder = true
-		d.Contacts = contactPaths(directory.NewIndex(listings), d.Place, l, s.now())
+		d.Contacts = contactPaths(ix, d.Place, l, s.now())
 	}
 	return s.render(w, r, status, "referral_new.html", "referrals.new_title", d)
 }

@@ -60,6 +60,7 @@ func (s *Server) register() {
 	s.registerReferrals()
 	s.registerGaps()
 	s.registerDirectoryEdit()
+	s.registerDirectoryMembers()
 	s.registerGlossary()
 	s.registerScreeningAPI()
 	s.registerScreenings()

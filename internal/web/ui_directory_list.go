@@ -28,6 +28,7 @@ type directoryStore interface {
 	UpdateAvailability(ctx context.Context, serviceAtLocationID string, beds int, available *int, by int64) error
 	DirectoryOrganizations(ctx context.Context, f store.DirectoryFilter) ([]directory.Organization, error)
 	DirectoryOrganization(ctx context.Context, id string) (*directory.Organization, error)
+	LinkDirectoryOrganization(ctx context.Context, id string, memberOrgID *int64) error
 }
 
 // registerDirectoryEdit declares the directory's list, the pages that keep

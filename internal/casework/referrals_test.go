@@ -34,6 +34,17 @@ func (w *world) consent(classes ...access.Class) *casework.Consent {
 	return &casework.Consent{Classes: classes, GivenHow: "written", Until: w.now.Add(30 * 24 * time.Hour)}
 }
 
+// refer has the assigned caseworker refer c to the men's shelter, with
+// consent (nil for none), sent or kept as a draft.
+func (w *world) refer(t *testing.T, refs *casework.Referrals, c *casework.Case, consent *casework.Consent, draft bool) *casework.Referral {
+	t.Helper()
+	r := w.referral(c)
+	if err := refs.Create(ctx, w.rq(w.worker), r, consent, draft); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 func mustMove(t *testing.T, refs *casework.Referrals, rq casework.Request, id int64, to casework.ReferralStatus, reason, note string) {
 	t.Helper()
 	if err := refs.Move(ctx, rq, id, to, reason, note); err != nil {
@@ -46,10 +57,7 @@ func TestReferralLifecycle(t *testing.T) {
 		w := newWorld(t, db)
 		refs := w.referrals()
 		c := w.newCase(t)
-		r := w.referral(c)
-		if err := refs.Create(ctx, w.rq(w.worker), r, w.consent(access.NonIdentifying, access.Identity), false); err != nil {
-			t.Fatal(err)
-		}
+		r := w.refer(t, refs, c, w.consent(access.NonIdentifying, access.Identity), false)
 		if r.Status != casework.RefSent || !r.CrossBorder() || !slices.Equal(r.Classes, []access.Class{access.NonIdentifying, access.Identity}) {
 			t.Fatalf("after create: status %s, cross-border %v, classes %v", r.Status, r.CrossBorder(), r.Classes)
 		}
@@ -164,10 +172,7 @@ func TestRevokingAReferralRevokesItsConsent(t *testing.T) {
 		w := newWorld(t, db)
 		refs := w.referrals()
 		c := w.newCase(t)
-		r := w.referral(c)
-		if err := refs.Create(ctx, w.rq(w.worker), r, w.consent(access.NonIdentifying, access.Identity), false); err != nil {
-			t.Fatal(err)
-		}
+		r := w.refer(t, refs, c, w.consent(access.NonIdentifying, access.Identity), false)
 		mustMove(t, refs, w.rq(w.outsider), r.ID, casework.RefAccepted, "", "")
 		if err := refs.Move(ctx, w.rq(w.worker), r.ID, casework.RefRevoked, "", ""); !problem.Is(err, problem.Invalid) {
 			t.Errorf("revoked with no reason: %v", err)
@@ -187,10 +192,7 @@ func TestUnansweredReferralExpires(t *testing.T) {
 		w := newWorld(t, db)
 		refs := w.referrals()
 		c := w.newCase(t)
-		r := w.referral(c)
-		if err := refs.Create(ctx, w.rq(w.worker), r, nil, false); err != nil {
-			t.Fatal(err)
-		}
+		r := w.refer(t, refs, c, nil, false)
 		if !r.AnswerBy.Equal(w.now.Add(casework.DefaultAnswerWithin)) {
 			t.Errorf("answer by %v", r.AnswerBy)
 		}
@@ -248,10 +250,7 @@ func TestRevealLocationNeedsAnActiveReferralAndAVettedPartner(t *testing.T) {
 		w := newWorld(t, db)
 		refs := w.referrals()
 		c := w.newCase(t)
-		r := w.referral(c)
-		if err := refs.Create(ctx, w.rq(w.worker), r, nil, true); err != nil {
-			t.Fatal(err)
-		}
+		r := w.refer(t, refs, c, nil, true)
 		if _, err := refs.RevealLocation(ctx, w.rq(w.worker), r.ID); problem.KindOf(err) != problem.Forbidden {
 			t.Errorf("revealed for a draft: %v", err)
 		}
@@ -276,10 +275,7 @@ func TestDeletingTheCaseDeletesItsReferrals(t *testing.T) {
 		w := newWorld(t, db)
 		refs := w.referrals()
 		c := w.newCase(t)
-		r := w.referral(c)
-		if err := refs.Create(ctx, w.rq(w.worker), r, nil, false); err != nil {
-			t.Fatal(err)
-		}
+		r := w.refer(t, refs, c, nil, false)
 		if err := w.svc.Delete(ctx, w.rq(w.sup), c.ID); err != nil {
 			t.Fatal(err)
 		}

@@ -44,6 +44,16 @@ var BorderCities = []Place{
 	{"nogalesson", "Nogales, Son.", account.MX, "MX-26043", Point{Lat: 31.3086, Lon: -110.9422}},
 }
 
+// BorderCity returns the border city with the id, as URLs and CSV name it.
+func BorderCity(id string) (Place, bool) {
+	for _, p := range BorderCities {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return Place{}, false
+}
+
 // earthRadiusKm is the mean Earth radius (IUGG). Haversine on a sphere is
 // within 0.5% of the ellipsoid, far finer than a referral needs.
 const earthRadiusKm = 6371.0088

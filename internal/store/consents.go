@@ -3,10 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
-	"strings"
 	"time"
 
-	"puente/internal/access"
 	"puente/internal/casework"
 	"puente/internal/problem"
 )
@@ -34,13 +32,9 @@ func insertConsent(ctx context.Context, q queryer, c *casework.Consent, now time
 		return err
 	}
 	c.RecordedAt = now
-	classes := make([]string, len(c.Classes))
-	for i, cl := range c.Classes {
-		classes[i] = string(cl)
-	}
 	err := q.QueryRowContext(ctx, `INSERT INTO consents (case_id, org_id, classes, purpose, valid_from, valid_until, given_how, witness, recorded_by, recorded_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		c.CaseID, c.OrgID, strings.Join(classes, " "), c.Purpose, micros(c.From), micros(c.Until), c.GivenHow, c.Witness, c.RecordedBy, micros(now)).Scan(&c.ID)
+		c.CaseID, c.OrgID, joinClasses(c.Classes), c.Purpose, micros(c.From), micros(c.Until), c.GivenHow, c.Witness, c.RecordedBy, micros(now)).Scan(&c.ID)
 	return translate(err)
 }
 
@@ -75,9 +69,7 @@ func (db *DB) Consents(ctx context.Context, caseID int64) ([]casework.Consent, e
 			&c.RecordedBy, &recorded, &revokedAt, &revokedBy); err != nil {
 			return nil, translate(err)
 		}
-		for _, cl := range strings.Fields(classes) {
-			c.Classes = append(c.Classes, access.Class(cl))
-		}
+		c.Classes = splitClasses(classes)
 		c.From, c.Until, c.RecordedAt = fromMicros(from), fromMicros(until), fromMicros(recorded)
 		c.RevokedAt = fromNullMicros(revokedAt)
 		if revokedBy.Valid {

@@ -160,9 +160,7 @@ func (w *referralRow) referral() casework.Referral {
 	r := w.r
 	r.ProviderCountry, r.FromCountry = account.Country(w.provider), account.Country(w.from)
 	r.Needs = strings.Fields(w.needs)
-	for _, c := range strings.Fields(w.classes) {
-		r.Classes = append(r.Classes, access.Class(c))
-	}
+	r.Classes = splitClasses(w.classes)
 	r.AnswerBy, r.CreatedAt, r.UpdatedAt = fromMicros(w.answerBy), fromMicros(w.createdAt), fromMicros(w.updatedAt)
 	return r
 }
@@ -284,10 +282,20 @@ func (db *DB) OverdueReferrals(ctx context.Context, now time.Time) ([]int64, err
 
 func nullableID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
 
+// joinClasses and splitClasses store sensitivity classes as one
+// space-separated column, as consents and referrals keep them.
 func joinClasses(cs []access.Class) string {
 	out := make([]string, len(cs))
 	for i, c := range cs {
 		out[i] = string(c)
 	}
 	return strings.Join(out, " ")
+}
+
+func splitClasses(s string) []access.Class {
+	var out []access.Class
+	for _, c := range strings.Fields(s) {
+		out = append(out, access.Class(c))
+	}
+	return out
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -11,7 +10,6 @@ import (
 	"testing"
 
 	"puente/internal/demo"
-	"puente/internal/store"
 )
 
 var referButton = regexp.MustCompile(`action="/cases/(\d+)/referrals/new"[^>]*>\s*<input type="hidden" name="service" value="([^"]+)"><input type="hidden" name="location" value="([^"]*)">`)
@@ -190,14 +188,12 @@ func mustQuery(t *testing.T, raw string) url.Values {
 	return q
 }
 
-// auditText is every audit entry's action, record and reason, one a line.
+// auditText is every audit entry's action, record, decision and reason,
+// one a line.
 func (e *env) auditText(t *testing.T) string {
 	t.Helper()
 	var b strings.Builder
-	for en, err := range e.db.AuditEntries(context.Background(), store.AuditFilter{}) {
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, en := range e.auditEntries() {
 		fmt.Fprintf(&b, "%s %s %s %s\n", en.Action, en.Record, en.Decision, en.Reason)
 	}
 	return b.String()

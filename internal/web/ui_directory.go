@@ -121,20 +121,11 @@ func matchProfile(d *matchData) directory.Profile {
 	if e := d.Q["exploitation"]; e != "" {
 		p.Exploitation = []string{e}
 	}
-	if pl, ok := placeByID(d.Q["place"]); ok {
+	if pl, ok := directory.BorderCity(d.Q["place"]); ok {
 		pt := pl.Point
 		p.Location, p.Country, p.Area = &pt, pl.Country, pl.Area
 	}
 	return p
-}
-
-func placeByID(id string) (directory.Place, bool) {
-	for _, pl := range directory.BorderCities {
-		if pl.ID == id {
-			return pl, true
-		}
-	}
-	return directory.Place{}, false
 }
 
 // translateReasons renders the matcher's reasons in lang. Arguments that

@@ -61,11 +61,9 @@ func parseGapFilter(q url.Values, defaultPlaces []string) (gapFilter, error) {
 // query is the report's query for the filter.
 func (g gapFilter) query() directory.GapQuery {
 	q := directory.GapQuery{}
-	for _, p := range directory.BorderCities {
-		for _, id := range g.Places {
-			if p.ID == id {
-				q.Places = append(q.Places, p)
-			}
+	for _, id := range g.Places {
+		if p, ok := directory.BorderCity(id); ok {
+			q.Places = append(q.Places, p)
 		}
 	}
 	if g.Need != "" {

@@ -184,10 +184,11 @@ func (s *Server) renderReferralForm(w http.ResponseWriter, r *http.Request, stat
 	if err != nil {
 		return err
 	}
-	d.CaseID, d.Listing, d.Area, d.Vocab = id, l, listingArea(l), caseVocab
+	d.CaseID, d.Listing, d.Vocab = id, l, caseVocab
+	d.Area, _ = areaOf(&l.Location)
 	d.Member = l.Organization.MemberID != 0 && l.Organization.MemberID != rq.Actor.OrgID
 	d.DayChoices = []string{"1", "3", "7", "14"}
-	if pl, ok := placeByID(placeID); ok {
+	if pl, ok := directory.BorderCity(placeID); ok {
 		d.Place = pl
 	} else if pl, ok := s.homePlace(r); ok {
 		d.Place = pl
@@ -201,17 +202,6 @@ func (s *Server) renderReferralForm(w http.ResponseWriter, r *http.Request, stat
 		d.Contacts = contactPaths(ix, d.Place, l, s.now())
 	}
 	return s.render(w, r, status, "referral_new.html", "referrals.new_title", d)
-}
-
-// listingArea names where a listing is without giving its address away:
-// the city and state.
-func listingArea(l *directory.Listing) string {
-	for _, a := range l.Location.Addresses {
-		if a.City != "" {
-			return strings.TrimSuffix(a.City+", "+a.StateProvince, ", ")
-		}
-	}
-	return ""
 }
 
 // referralCreate records the referral (and the consent given with it) and
@@ -239,7 +229,7 @@ func (s *Server) referralCreate(w http.ResponseWriter, r *http.Request) error {
 	if org := stateOf(r).org; org != nil {
 		ref.FromCountry = org.Country
 	}
-	if pl, ok := placeByID(placeID); ok {
+	if pl, ok := directory.BorderCity(placeID); ok {
 		ref.FromCountry = pl.Country
 	}
 	errs := formErrors{}

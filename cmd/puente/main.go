@@ -158,6 +158,10 @@ func (d *dataFlags) open(ctx context.Context, errOut io.Writer) (*store.DB, *sec
 		return nil, nil, err
 	}
 	db.UseKeyring(key)
+	if _, err := db.SealLegacy(ctx); err != nil {
+		db.Close()
+		return nil, nil, fmt.Errorf("seal values earlier versions kept in the clear: %w", err)
+	}
 	return db, key, nil
 }
 

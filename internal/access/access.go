@@ -27,8 +27,12 @@ const (
 	ManageUsers         Action = "users.manage"
 
 	// Case actions. Reading is decided per sensitivity class.
-	CaseCreate  Action = "case.create"
-	CaseList    Action = "case.list"   // see that a case exists, with its non-identifying profile
+	CaseCreate Action = "case.create"
+	CaseList   Action = "case.list" // see that a case exists, with its non-identifying profile
+	// CaseSearch finds cases by a person's name. A search may match a case
+	// only when the searcher may read that case's identity: being allowed
+	// to list a case tells nothing of whose it is.
+	CaseSearch  Action = "case.search"
 	CaseRead    Action = "case.read"   // read one class of a case
 	CaseUpdate  Action = "case.update" // change one class of a case
 	CaseMove    Action = "case.move"   // change status: referred, assisted, closed, reopened
@@ -48,9 +52,11 @@ const (
 	// route gate, before the listing is known.
 	DirectoryEdit      Action = "directory.edit"         // add and change organizations, services, locations
 	AvailabilityUpdate Action = "directory.availability" // a provider's own bed count
-	// LocationReveal opens a confidential location's address: Resource.OrgID
-	// is the referring organization, ToOrgID the receiving one, and Active
-	// whether the referral is in force.
+	// LocationReveal opens a confidential location's address. Resource.Custodian
+	// is the member organization whose staff may always read it (see
+	// PlaceOf); through a referral, OrgID is the referring organization,
+	// ToOrgID the receiving one, Assigned the case's caseworkers, and
+	// Accepted whether the receiving organization has accepted it.
 	LocationReveal Action = "directory.location.reveal"
 
 	// Referral actions. Resource.OrgID is the organization that owns the
@@ -70,7 +76,7 @@ const NoMember int64 = -1
 // Actions lists every action, for tests that walk the whole policy.
 var Actions = []Action{
 	Public, SignedIn, ManageOwnAccount, ViewOrganizations, ManageOrganizations, ViewUsers, ManageUsers,
-	CaseCreate, CaseList, CaseRead, CaseUpdate, CaseMove, CaseAssign, CaseDelete, ConsentEdit, BreakGlass, AuditRead,
+	CaseCreate, CaseList, CaseSearch, CaseRead, CaseUpdate, CaseMove, CaseAssign, CaseDelete, ConsentEdit, BreakGlass, AuditRead,
 	ScreeningRun, ScreeningRead,
 	DirectoryEdit, AvailabilityUpdate, LocationReveal, ReferralRead, ReferralSend, ReferralRespond,
 }
@@ -98,8 +104,8 @@ var Scopes = map[string][]Action{
 	"organizations:write": {ViewOrganizations, ManageOrganizations},
 	"users:read":          {ViewUsers},
 	"users:write":         {ViewUsers, ManageUsers},
-	"cases:read":          {CaseList, CaseRead},
-	"cases:write":         {CaseList, CaseRead, CaseCreate, CaseUpdate, CaseMove, CaseAssign, ConsentEdit, CaseDelete, BreakGlass},
+	"cases:read":          {CaseList, CaseSearch, CaseRead},
+	"cases:write":         {CaseList, CaseSearch, CaseRead, CaseCreate, CaseUpdate, CaseMove, CaseAssign, ConsentEdit, CaseDelete, BreakGlass},
 	"screenings:read":     {SignedIn, ScreeningRead},
 	"screenings:write":    {ScreeningRead, ScreeningRun},
 }
@@ -164,7 +170,11 @@ type Resource struct {
 	Creator  int64   // who created the record, for screenings
 	ToOrgID  int64   // a referral's receiving organization
 	Active   bool    // a referral is in force: sent, accepted or in service
-	Now      time.Time
+	Accepted bool    // a referral was accepted: accepted or in service
+	// Custodian is, for a confidential place, the member organization
+	// whose staff may read it, or NoMember.
+	Custodian int64
+	Now       time.Time
 }
 
 // Allow reports whether actor may perform act on r.
@@ -194,6 +204,10 @@ func Decide(a Actor, act Action, r Resource) Decision {
 		return deny("token scope")
 	}
 	has := func(role account.Role) bool { return slices.Contains(a.Roles, role) }
+	if act == CaseSearch && r.OrgID != 0 {
+		// Matching one case by name reveals whose case it is.
+		act, r.Class = CaseRead, Identity
+	}
 	switch act {
 	case SignedIn, ViewOrganizations:
 		return allow("signed in")
@@ -218,7 +232,9 @@ func Decide(a Actor, act Action, r Resource) Decision {
 		return decideScreening(a, act, r, has)
 	case DirectoryEdit, AvailabilityUpdate:
 		return decideDirectory(a, act, r, has)
-	case LocationReveal, ReferralRead, ReferralSend, ReferralRespond:
+	case LocationReveal:
+		return decideReveal(a, r, has)
+	case ReferralRead, ReferralSend, ReferralRespond:
 		return decideReferral(a, act, r, has)
 	}
 	return decideCase(a, act, r, has)
@@ -381,18 +397,48 @@ func decideReferral(a Actor, act Action, r Resource, has func(account.Role) bool
 			return allow("records the answer of a service outside Puente")
 		}
 		return deny("not the receiving organization")
-	case LocationReveal:
-		switch {
-		case !r.Active:
-			return deny("no active referral")
-		case receiver:
-			return allow("receiving organization")
-		case sender && a.OrgVetted:
-			return allow("vetted partner with an active referral")
-		}
-		return deny("requires a vetted partner with an active referral")
 	}
 	return deny("unknown action")
+}
+
+// PlaceOf is the resource of a confidential place kept for the member
+// organization custodian, or for none when custodian is 0.
+func PlaceOf(custodian int64) Resource {
+	if custodian == 0 {
+		custodian = NoMember
+	}
+	return Resource{Custodian: custodian}
+}
+
+// decideReveal decides opening a confidential place's address. Its own
+// staff may: the custodian, the member organization that ran the listing
+// when the address was typed in (linking the listing to another member
+// later never moves it; an admin is never one by office). Through a
+// referral, only the caseworker assigned to the case, in a vetted
+// referring organization, once the receiving organization has accepted
+// the person: a referral sent and not yet answered opens nothing.
+func decideReveal(a Actor, r Resource, has func(account.Role) bool) Decision {
+	supervisor, caseworker := has(account.Supervisor), has(account.Caseworker)
+	if !supervisor && !caseworker {
+		return deny("requires caseworker or supervisor")
+	}
+	if r.Custodian > 0 && a.OrgID == r.Custodian {
+		return allow("the place's own staff")
+	}
+	if r.Custodian == 0 && r.OrgID == 0 && r.ToOrgID == 0 {
+		return allow("reveal role") // the route, before the place is known
+	}
+	switch {
+	case r.OrgID == 0 || a.OrgID != r.OrgID:
+		return deny("not the referring organization")
+	case !r.Accepted:
+		return deny("referral not accepted")
+	case !a.OrgVetted:
+		return deny("requires a vetted organization")
+	case !caseworker || !slices.Contains(r.Assigned, a.UserID):
+		return deny("requires the case's assigned caseworker")
+	}
+	return allow("assigned caseworker of an accepted referral")
 }
 
 // gate decides an action before the record is known, as a route does:
@@ -400,7 +446,7 @@ func decideReferral(a Actor, act Action, r Resource, has func(account.Role) bool
 func gate(a Actor, act Action, has func(account.Role) bool) Decision {
 	supervisor, caseworker := has(account.Supervisor), has(account.Caseworker)
 	switch act {
-	case CaseList, CaseRead:
+	case CaseList, CaseSearch, CaseRead:
 		return roleDecision(supervisor || caseworker || has(account.Screener) || has(account.Analyst), "case role")
 	case CaseUpdate, CaseMove, ConsentEdit:
 		return roleDecision(supervisor || caseworker, "supervisor or caseworker")

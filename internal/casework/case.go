@@ -21,6 +21,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"puente/internal/access"
+	"puente/internal/htcds"
 	"puente/internal/problem"
 	"puente/internal/text"
 )
@@ -125,7 +126,7 @@ type Location struct {
 type Immigration struct {
 	Status      string   `json:"status"` // in the person's words or the attorney's
 	Relief      []Relief `json:"relief"`
-	Cooperation string   `json:"cooperation"` // one of CooperationChoices; the survivor's own choice
+	Cooperation string   `json:"cooperation"` // one of htcds.CooperationChoices; the survivor's own choice
 }
 
 // Relief is one immigration relief path.
@@ -192,7 +193,7 @@ func (c *Case) Move(to Status, by int64, at time.Time, reason string) error {
 	if !slices.Contains(next[c.Status], to) {
 		return &problem.Error{Kind: problem.Conflict, Key: "case.bad_transition", Fields: []problem.FieldError{{Field: "status", Key: "case.bad_transition"}}}
 	}
-	if to == Closed && !slices.Contains(CloseReasons, reason) {
+	if to == Closed && !slices.Contains(htcds.CloseReasons, reason) {
 		return &problem.Error{Kind: problem.Invalid, Key: "error.invalid", Fields: []problem.FieldError{{Field: "reason", Key: "case.close_reason_required"}}}
 	}
 	if to != Closed {
@@ -246,17 +247,17 @@ func (c *Case) Normalize() error {
 }
 
 func (p *Profile) normalize(f *problem.Fields) {
-	f.OneOf("profile.gender", &p.Gender, Genders, "not_stated")
-	f.OneOf("profile.age_band", &p.AgeBand, AgeBands, "unknown")
-	f.OneOf("profile.age_band_when_trafficked", &p.AgeBandWhenTrafficked, AgeBands, "unknown")
-	f.OneOf("profile.victim_status", &p.VictimStatus, VictimStatuses, "possible")
+	f.OneOf("profile.gender", &p.Gender, htcds.Genders, "not_stated")
+	f.OneOf("profile.age_band", &p.AgeBand, htcds.AgeBands, "unknown")
+	f.OneOf("profile.age_band_when_trafficked", &p.AgeBandWhenTrafficked, htcds.AgeBands, "unknown")
+	f.OneOf("profile.victim_status", &p.VictimStatus, htcds.VictimStatuses, "possible")
 	p.VictimStatusBy = clean(f, "profile.victim_status_by", p.VictimStatusBy, maxShort)
 	p.Citizenship = codes(f, "profile.citizenship", p.Citizenship, countryCode, strings.ToUpper)
 	p.Languages = codes(f, "profile.languages", p.Languages, languageTag, strings.ToLower)
-	p.Exploitation = f.SomeOf("profile.exploitation", p.Exploitation, ExploitationTypes)
-	p.Industries = f.SomeOf("profile.industries", p.Industries, LaborIndustries)
-	p.MeansOfControl = f.SomeOf("profile.means_of_control", p.MeansOfControl, MeansOfControl)
-	p.Needs = f.SomeOf("profile.needs", p.Needs, Needs)
+	p.Exploitation = f.SomeOf("profile.exploitation", p.Exploitation, htcds.ExploitationTypes)
+	p.Industries = f.SomeOf("profile.industries", p.Industries, htcds.LaborIndustries)
+	p.MeansOfControl = f.SomeOf("profile.means_of_control", p.MeansOfControl, htcds.MeansOfControl)
+	p.Needs = f.SomeOf("profile.needs", p.Needs, htcds.Needs)
 }
 
 func (id *Identity) normalize(f *problem.Fields) {
@@ -280,15 +281,15 @@ func (id *Identity) normalize(f *problem.Fields) {
 
 func (im *Immigration) normalize(f *problem.Fields) {
 	im.Status = clean(f, "immigration.status", im.Status, maxPlace)
-	f.OneOf("immigration.cooperation", &im.Cooperation, CooperationChoices, "not_asked")
+	f.OneOf("immigration.cooperation", &im.Cooperation, htcds.CooperationChoices, "not_asked")
 	if len(im.Relief) > maxList {
 		f.Add("immigration.relief", "field.too_many")
 	}
 	for i := range im.Relief {
 		r := &im.Relief[i]
 		p := fmt.Sprintf("immigration.relief[%d]", i)
-		f.OneOf(p+".kind", &r.Kind, ReliefKinds, "")
-		f.OneOf(p+".status", &r.Status, ReliefStatuses, "considering")
+		f.OneOf(p+".kind", &r.Kind, htcds.ReliefKinds, "")
+		f.OneOf(p+".status", &r.Status, htcds.ReliefStatuses, "considering")
 		r.Date = date(f, p+".date", r.Date, dateFull)
 	}
 }
@@ -300,7 +301,7 @@ func (n *Narrative) normalize(f *problem.Fields) {
 	for i := range n.Events {
 		e := &n.Events[i]
 		p := fmt.Sprintf("narrative.events[%d]", i)
-		f.OneOf(p+".stage", &e.Stage, EventStages, "")
+		f.OneOf(p+".stage", &e.Stage, htcds.EventStages, "")
 		e.Place = clean(f, p+".place", e.Place, maxPlace)
 		e.Date = date(f, p+".date", e.Date, datePartial)
 		e.Description = cleanLong(f, p+".description", e.Description)
@@ -311,8 +312,8 @@ func (n *Narrative) normalize(f *problem.Fields) {
 	for i := range n.Perpetrators {
 		pp := &n.Perpetrators[i]
 		p := fmt.Sprintf("narrative.perpetrators[%d]", i)
-		f.OneOf(p+".role", &pp.Role, PerpetratorRoles, "")
-		f.OneOf(p+".relation", &pp.Relation, PerpetratorRelations, "other")
+		f.OneOf(p+".role", &pp.Role, htcds.PerpetratorRoles, "")
+		f.OneOf(p+".relation", &pp.Relation, htcds.PerpetratorRelations, "other")
 		pp.Description = cleanLong(f, p+".description", pp.Description)
 	}
 	n.Notes = cleanLong(f, "narrative.notes", n.Notes)

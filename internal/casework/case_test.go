@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"puente/internal/access"
+	"puente/internal/htcds"
 	"puente/internal/problem"
 )
 
@@ -124,7 +125,7 @@ func TestNameTokens(t *testing.T) {
 
 func TestAgeBand(t *testing.T) {
 	for age, want := range map[int]string{-1: "unknown", 0: "0-11", 11: "0-11", 12: "12-14", 17: "15-17", 18: "18-24", 49: "35-49", 50: "50+"} {
-		if got := AgeBand(age); got != want {
+		if got := htcds.AgeBand(age); got != want {
 			t.Errorf("AgeBand(%d) = %s, want %s", age, got, want)
 		}
 	}

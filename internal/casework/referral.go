@@ -103,6 +103,9 @@ type Referral struct {
 	Needs     []string       `json:"needs"`
 	ConsentID int64          `json:"consent_id,omitempty"`
 	Classes   []access.Class `json:"classes"` // what the consent shared when the referral was made
+	// OwnConsent says the consent was given with the referral, for it
+	// alone: it ends when the referral ends, however it ends.
+	OwnConsent bool `json:"consent_given_with_referral"`
 
 	Status        ReferralStatus `json:"status"`
 	AnswerBy      time.Time      `json:"answer_by"`
@@ -148,6 +151,23 @@ func (r *Referral) Active(now time.Time) bool {
 		return true
 	}
 	return false
+}
+
+// Ended reports whether the referral is over: declined, completed,
+// revoked or expired. Nothing moves it again.
+func (r *Referral) Ended() bool {
+	switch r.Status {
+	case RefDeclined, RefCompleted, RefRevoked, RefExpired:
+		return true
+	}
+	return false
+}
+
+// Accepted reports whether the receiving organization has taken the
+// person in hand: accepted, or in service. Only then may the referring
+// caseworker open a confidential address.
+func (r *Referral) Accepted() bool {
+	return r.Status == RefAccepted || r.Status == RefInService
 }
 
 // Overdue reports whether a sent referral went unanswered past AnswerBy;

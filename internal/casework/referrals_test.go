@@ -12,6 +12,8 @@ import (
 	"puente/internal/account"
 	"puente/internal/audit"
 	"puente/internal/casework"
+	"puente/internal/directory"
+	"puente/internal/htcds"
 	"puente/internal/problem"
 	"puente/internal/store"
 	"puente/internal/store/storetest"
@@ -245,27 +247,105 @@ func TestReferralOutsidePuente(t *testing.T) {
 	})
 }
 
-func TestRevealLocationNeedsAnActiveReferralAndAVettedPartner(t *testing.T) {
+// shelterListing saves the men's shelter the world's referrals go to, at a
+// confidential place kept by w.other, and returns its street.
+func (w *world) shelterListing(t *testing.T) string {
+	t.Helper()
+	lat, lon := 31.7389, -106.4870
+	l := directory.Listing{
+		Organization: directory.Organization{ID: "org-men", Name: "Casa Hombres de Paso", Description: "Albergue.", MemberID: w.other.ID},
+		Service: directory.Service{ID: "svc-men", OrganizationID: "org-men", Name: "Albergue para hombres", Status: directory.StatusActive,
+			Needs: []string{"emergency_shelter"}, Eligibility: directory.Eligibility{Country: account.MX, Genders: []string{"man"}}},
+		Location: directory.Location{ID: "loc-men", OrganizationID: "org-men", LocationType: directory.Physical, Confidential: true,
+			Custodian: w.other.ID, Latitude: &lat, Longitude: &lon,
+			Addresses: []directory.Address{{Address1: "Calle Reservada 17", City: "Ciudad Juárez", StateProvince: "CHH", Country: "MX", AddressType: directory.Physical}}},
+	}
+	if err := w.db.SaveListing(ctx, &l); err != nil {
+		t.Fatal(err)
+	}
+	return l.Location.Addresses[0].Address1
+}
+
+// TestRevealingAConfidentialPlace is the attack of an outside tester: a
+// caseworker of any vetted organization sent a throwaway referral to a
+// confidential shelter and pressed "show the address", without the shelter
+// ever answering. The address now opens only to the case's assigned
+// caseworker once the shelter has accepted, a few times an hour, and the
+// shelter sees each opening.
+func TestRevealingAConfidentialPlace(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
+		street := w.shelterListing(t)
 		refs := w.referrals()
 		c := w.newCase(t)
 		r := w.refer(t, refs, c, nil, true)
-		if _, err := refs.RevealLocation(ctx, w.rq(w.worker), r.ID); problem.KindOf(err) != problem.Forbidden {
-			t.Errorf("revealed for a draft: %v", err)
+		reveal := func(u *account.User) (*directory.Location, error) {
+			return refs.RevealLocation(ctx, w.rq(u), r.ID)
 		}
+		refused := func(what string, u *account.User) {
+			t.Helper()
+			if loc, err := reveal(u); err == nil || loc != nil {
+				t.Errorf("%s: the address opened", what)
+			}
+		}
+		refused("a draft", w.worker)
 		mustMove(t, refs, w.rq(w.worker), r.ID, casework.RefSent, "", "")
-		if _, err := refs.RevealLocation(ctx, w.rq(w.worker), r.ID); err != nil {
-			t.Errorf("vetted referrer with a sent referral: %v", err)
+		refused("a referral the shelter has not answered", w.worker)
+
+		mustMove(t, refs, w.rq(w.outsider), r.ID, casework.RefAccepted, "", "")
+		loc, err := reveal(w.worker)
+		if err != nil || loc == nil || loc.Addresses[0].Address1 != street {
+			t.Fatalf("assigned caseworker once accepted: %+v, %v", loc, err)
 		}
+		refused("the referrer's supervisor, not assigned", w.sup)
 		unvetted := w.rq(w.worker).Actor
 		unvetted.OrgVetted = false
-		if _, err := refs.RevealLocation(ctx, casework.Request{Actor: unvetted}, r.ID); problem.KindOf(err) != problem.Forbidden {
-			t.Errorf("revealed to an unvetted referrer: %v", err)
+		if _, err := refs.RevealLocation(ctx, casework.Request{Actor: unvetted}, r.ID); err == nil {
+			t.Error("an unvetted referrer opened the address")
 		}
-		mustMove(t, refs, w.rq(w.outsider), r.ID, casework.RefDeclined, "not_eligible", "")
-		if _, err := refs.RevealLocation(ctx, w.rq(w.worker), r.ID); problem.KindOf(err) != problem.Forbidden {
-			t.Errorf("revealed after the referral was declined: %v", err)
+		if loc, err := reveal(w.outsider); err != nil || loc.Addresses[0].Address1 != street {
+			t.Errorf("the shelter's own caseworker: %v", err)
+		}
+
+		got, err := refs.RevealsOf(ctx, w.rq(w.oth), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var by []int64
+		for _, rv := range got {
+			by = append(by, rv.UserID)
+		}
+		if want := []int64{w.worker.ID, w.outsider.ID}; !slices.Equal(by, want) {
+			t.Errorf("openings shown to the shelter: %v, want %v", by, want)
+		}
+
+		for range casework.RevealBurst - 1 {
+			if _, err := reveal(w.worker); err != nil {
+				t.Fatalf("within the limit: %v", err)
+			}
+		}
+		if _, err := reveal(w.worker); problem.KindOf(err) != problem.TooMany {
+			t.Errorf("past %d openings in an hour: %v, want too many", casework.RevealBurst, err)
+		}
+
+		mustMove(t, refs, w.rq(w.outsider), r.ID, casework.RefInService, "", "")
+		mustMove(t, refs, w.rq(w.outsider), r.ID, casework.RefCompleted, "services_provided", "")
+		w.now = w.now.Add(2 * casework.RevealEvery)
+		refused("a completed referral", w.worker)
+
+		var allowed, denied int
+		for _, e := range w.entries(t) {
+			if e.Action != string(access.LocationReveal) {
+				continue
+			}
+			if e.Decision == audit.Allow {
+				allowed++
+			} else {
+				denied++
+			}
+		}
+		if allowed != casework.RevealBurst+1 || denied != 6 {
+			t.Errorf("reveal entries: %d allowed, %d denied; want %d allowed and 6 refusals", allowed, denied, casework.RevealBurst+1)
 		}
 	})
 }
@@ -336,11 +416,11 @@ func TestReferralNormalize(t *testing.T) {
 	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 	r := &casework.Referral{Needs: []string{"emergency_shelter", "nonsense"}, AnswerBy: now.Add(-time.Hour)}
 	want := map[string]string{"service": "field.required", "needs": "field.choose_one", "answer_by": "referral.answer_by_future"}
-	if diff := cmp.Diff(want, fieldKeys(r.Normalize(now, casework.Needs))); diff != "" {
+	if diff := cmp.Diff(want, fieldKeys(r.Normalize(now, htcds.Needs))); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	r = &casework.Referral{ServiceAtLocationID: "s", ServiceID: "s", Needs: []string{"legal_immigration"}, AnswerBy: now.Add(31 * 24 * time.Hour)}
-	if got := fieldKeys(r.Normalize(now, casework.Needs)); got["answer_by"] != "referral.answer_by_too_late" {
+	if got := fieldKeys(r.Normalize(now, htcds.Needs)); got["answer_by"] != "referral.answer_by_too_late" {
 		t.Errorf("a month and a day to answer: %v", got)
 	}
 }

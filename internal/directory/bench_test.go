@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"puente/internal/account"
-	"puente/internal/casework"
+	"puente/internal/htcds"
 )
 
 // benchListings spreads n listings over the four pairs of twin cities,
@@ -25,9 +25,9 @@ func benchListings(n int) []Listing {
 	for i := range out {
 		c := cities[r.IntN(len(cities))]
 		at := Point{c.at.Lat + (r.Float64()-0.5)*0.5, c.at.Lon + (r.Float64()-0.5)*0.5}
-		needs := []string{pick(r, casework.Needs)}
+		needs := []string{pick(r, htcds.Needs)}
 		if r.IntN(2) == 0 {
-			needs = append(needs, pick(r, casework.Needs))
+			needs = append(needs, pick(r, htcds.Needs))
 		}
 		l := listing("s"+strconv.Itoa(i), at, c.country, needs)
 		el := &l.Service.Eligibility

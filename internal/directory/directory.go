@@ -59,7 +59,7 @@ var ExploitationForms = []string{Labor, Sex, AnyExploitation}
 var Costs = []string{"free", "sliding", "fee"}
 
 // ServedGenders lists the genders a service can say it takes. They are
-// casework.Genders values; "girl" and "boy" are accepted on input as
+// htcds.Genders values; "girl" and "boy" are accepted on input as
 // "woman" and "man", because age is said by the age range.
 //
 // A service that takes transgender women lists "transgender_woman" as well
@@ -109,7 +109,7 @@ type Service struct {
 	Alert                  string      `json:"alert,omitempty"`
 	AssuredDate            string      `json:"assured_date,omitempty"` // YYYY-MM-DD
 	LastModified           time.Time   `json:"last_modified,omitzero"`
-	Needs                  []string    `json:"needs"` // casework.Needs it meets
+	Needs                  []string    `json:"needs"` // htcds.Needs it meets
 	Eligibility            Eligibility `json:"eligibility"`
 }
 
@@ -169,10 +169,16 @@ type Location struct {
 	Longitude      *float64  `json:"longitude,omitempty"`
 	Addresses      []Address `json:"addresses,omitempty"`
 	// Confidential hides the address and coordinates from everyone but
-	// vetted partners with an active referral: a shelter's address in the
-	// wrong hands can get a survivor killed. The matcher never outputs
-	// either for a confidential location, only an area about 10 km across.
+	// the place's own staff and, through an accepted referral, the
+	// referring caseworker: a shelter's address in the wrong hands can get
+	// a survivor killed. The matcher never outputs either for a
+	// confidential location, only an area about 10 km across.
 	Confidential bool `json:"confidential"`
+	// Custodian is the Puente member whose staff may read a confidential
+	// place: the one that ran the listing when the place was typed in, 0
+	// for none. Whoever types a place in again sets it; linking the
+	// listing's organization to another member never moves it.
+	Custodian int64 `json:"-"`
 }
 
 // Address is an HSDS address.

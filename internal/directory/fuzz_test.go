@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"puente/internal/account"
-	"puente/internal/casework"
+	"puente/internal/htcds"
 )
 
 // FuzzMatch feeds arbitrary profiles and listings, valid or not (NaN and
@@ -26,9 +26,9 @@ func FuzzMatch(f *testing.F) {
 		p := Profile{
 			Age: &age, Gender: gender, Languages: []string{lang, pick(r, fuzzLangs)}, Location: &Point{lat, lon},
 			Country: account.Country(pick(r, []string{"US", "MX", "", "gt"})), Area: pick(r, []string{"", "US-48141", "MX-08037", "x"}),
-			Exploitation:      []string{pick(r, append(casework.ExploitationTypes, "labor", "sex", "?"))},
+			Exploitation:      []string{pick(r, append(htcds.ExploitationTypes, "labor", "sex", "?"))},
 			ImmigrationStatus: pick(r, append(ImmigrationStatuses, "")), Side: pick(r, append(Sides, "", "north")),
-			Needs: []string{need, pick(r, casework.Needs)}, Accessible: r.IntN(4) == 0,
+			Needs: []string{need, pick(r, htcds.Needs)}, Accessible: r.IntN(4) == 0,
 		}
 		listings := make([]Listing, r.IntN(40))
 		for i := range listings {
@@ -80,7 +80,7 @@ func pick(r *rand.Rand, vs []string) string { return vs[r.IntN(len(vs))] }
 func fuzzListing(r *rand.Rand, i int) Listing {
 	coords := []float64{31.7, -106.4, 26.1, -98.2, math.NaN(), math.Inf(-1), 200, 0}
 	l := listing(string(rune('a'+i%26))+string(rune('a'+i/26)), Point{pickF(r, coords), pickF(r, coords)},
-		account.Country(pick(r, []string{"US", "MX", ""})), []string{pick(r, casework.Needs), pick(r, casework.Needs)})
+		account.Country(pick(r, []string{"US", "MX", ""})), []string{pick(r, htcds.Needs), pick(r, htcds.Needs)})
 	el := &l.Service.Eligibility
 	el.Genders = []string{pick(r, append(ServedGenders, "", "other"))}
 	el.Exploitation = pick(r, append(ExploitationForms, "", "forced_labor"))

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"time"
 
-	"puente/internal/casework"
+	"puente/internal/htcds"
 )
 
 // GapProfile is a kind of survivor the gap report asks about: a profile
@@ -48,7 +48,7 @@ var GapProfiles = []GapProfile{
 // GapQuery says what the gap report covers. Zero fields take the defaults.
 type GapQuery struct {
 	Places   []Place      // default BorderCities
-	Needs    []string     // default casework.Needs; an unknown need is a row no service meets
+	Needs    []string     // default htcds.Needs; an unknown need is a row no service meets
 	Profiles []GapProfile // default GapProfiles
 	// MaxDistanceKm is how far from the place a person can be sent: the
 	// radius of the area the report is about, as well as the county or
@@ -165,7 +165,7 @@ func (q GapQuery) withDefaults() GapQuery {
 		q.Places = BorderCities
 	}
 	if q.Needs == nil {
-		q.Needs = casework.Needs
+		q.Needs = htcds.Needs
 	}
 	if q.Profiles == nil {
 		q.Profiles = GapProfiles

@@ -338,7 +338,7 @@ func TestMatchLimits(t *testing.T) {
 }
 
 // TestMatchUnmetNeeds names the needs no eligible service meets, in the
-// order of casework.Needs.
+// order of htcds.Needs.
 func TestMatchUnmetNeeds(t *testing.T) {
 	listings := []Listing{
 		listing("shelter", north(elPaso, 1), "US", shelter),

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"puente/internal/account"
-	"puente/internal/casework"
+	"puente/internal/htcds"
 	"puente/internal/problem"
 	"puente/internal/text"
 )
@@ -110,7 +110,7 @@ func (s *Service) normalize(f *problem.Fields, p string) {
 	if s.AssuredDate = strings.TrimSpace(s.AssuredDate); s.AssuredDate != "" && !dateFull.MatchString(s.AssuredDate) {
 		f.Add(p+"assured_date", "field.date")
 	}
-	s.Needs = f.SomeOf(p+"needs", s.Needs, casework.Needs)
+	s.Needs = f.SomeOf(p+"needs", s.Needs, htcds.Needs)
 	if len(s.Needs) == 0 {
 		f.Add(p+"needs", "field.required")
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"puente/internal/account"
-	"puente/internal/casework"
+	"puente/internal/htcds"
 	"puente/internal/problem"
 )
 
@@ -16,8 +16,8 @@ import (
 // caseworker to confirm (a "directory.reason.check_*" reason).
 type Profile struct {
 	Age     *int   `json:"age,omitempty"`
-	AgeBand string `json:"age_band,omitempty"` // casework.AgeBands, when the exact age is not known
-	Gender  string `json:"gender,omitempty"`   // casework.Genders
+	AgeBand string `json:"age_band,omitempty"` // htcds.AgeBands, when the exact age is not known
+	Gender  string `json:"gender,omitempty"`   // htcds.Genders
 	// Exploitation holds the forms (labor, sex) or the casework
 	// ExploitationTypes the person suffered.
 	Exploitation []string `json:"exploitation,omitempty"`
@@ -34,7 +34,7 @@ type Profile struct {
 	Side              string `json:"side,omitempty"` // side of the border preferred: US, MX, either
 	// Accessible asks for step-free access.
 	Accessible bool     `json:"accessible,omitempty"`
-	Needs      []string `json:"needs"` // casework.Needs
+	Needs      []string `json:"needs"` // htcds.Needs
 }
 
 // Normalize cleans the profile in place and reports every field that
@@ -43,8 +43,8 @@ type Profile struct {
 func (p *Profile) Normalize() error {
 	var f problem.Fields
 	age(&f, "age", p.Age)
-	optional(&f, "age_band", &p.AgeBand, casework.AgeBands)
-	optional(&f, "gender", &p.Gender, casework.Genders)
+	optional(&f, "age_band", &p.AgeBand, htcds.AgeBands)
+	optional(&f, "gender", &p.Gender, htcds.Genders)
 	for _, e := range p.Exploitation {
 		if exploitationBits(e) == 0 {
 			f.Add("exploitation", "field.choose_one")
@@ -64,7 +64,7 @@ func (p *Profile) Normalize() error {
 	}
 	optional(&f, "immigration_status", &p.ImmigrationStatus, ImmigrationStatuses)
 	optional(&f, "side", &p.Side, Sides)
-	p.Needs = f.SomeOf("needs", p.Needs, casework.Needs)
+	p.Needs = f.SomeOf("needs", p.Needs, htcds.Needs)
 	if len(p.Needs) == 0 {
 		f.Add("needs", "field.required")
 	}
@@ -120,10 +120,10 @@ var genderBit = map[string]uint8{
 	"woman": 1, "girl": 1, "man": 2, "boy": 2, "transgender_woman": 4, "transgender_man": 8, "non_binary": 16,
 }
 
-// needBit maps each of casework.Needs to its bit.
+// needBit maps each of htcds.Needs to its bit.
 var needBit = func() map[string]uint32 {
-	m := make(map[string]uint32, len(casework.Needs))
-	for i, n := range casework.Needs {
+	m := make(map[string]uint32, len(htcds.Needs))
+	for i, n := range htcds.Needs {
 		m[n] = 1 << i
 	}
 	return m
@@ -143,10 +143,10 @@ func needMask(needs []string) uint32 {
 	return m
 }
 
-// needNames lists the needs in m in the order of casework.Needs.
+// needNames lists the needs in m in the order of htcds.Needs.
 func needNames(m uint32) []string {
 	var out []string
-	for i, n := range casework.Needs {
+	for i, n := range htcds.Needs {
 		if m&(1<<i) != 0 {
 			out = append(out, n)
 		}

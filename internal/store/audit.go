@@ -15,27 +15,50 @@ import (
 // BEGIN IMMEDIATE already serializes writers.
 const auditLock = 7104
 
-// AppendAudit chains e to the last entry and stores it, setting e.Seq,
-// e.Prev and e.Hash. The table refuses updates and deletes; appending is
+// AppendAudit records e. Inside Atomic the entry joins the transaction and
+// is chained and written when it commits; otherwise it is written at once
+// in a transaction of its own. Either way it gets its Seq, Prev and Hash
+// when it is written. The table refuses updates and deletes; appending is
 // the only write there is.
 func (db *DB) AppendAudit(ctx context.Context, e *audit.Entry) error {
 	if e.At.IsZero() {
 		e.At = db.now()
 	}
 	e.At = e.At.UTC().Truncate(time.Microsecond)
-	return db.tx(ctx, func(q queryer) error {
-		if db.engine == Postgres {
-			if _, err := q.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", auditLock); err != nil {
-				return translate(err)
-			}
-		}
-		var last int64
-		prev := audit.Genesis
-		err := q.QueryRowContext(ctx, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").Scan(&last, &prev)
-		if err != nil && !isNoRows(err) {
+	// Check the entry now, so that a bad one fails the call that made it
+	// rather than the commit of everything else.
+	probe := *e
+	probe.Seq = 1
+	if err := probe.Validate(); err != nil {
+		return fmt.Errorf("audit entry: %w", err)
+	}
+	if u := unitOf(ctx); u != nil {
+		u.entries = append(u.entries, e)
+		return nil
+	}
+	return db.tx(ctx, func(q queryer) error { return db.appendAudit(ctx, q, []*audit.Entry{e}) })
+}
+
+// appendAudit chains entries to the last one in the log and stores them in
+// q's transaction.
+func (db *DB) appendAudit(ctx context.Context, q queryer, entries []*audit.Entry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	if db.engine == Postgres {
+		if _, err := q.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", auditLock); err != nil {
 			return translate(err)
 		}
-		e.Seq = last + 1
+	}
+	var last int64
+	prev := audit.Genesis
+	err := q.QueryRowContext(ctx, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").Scan(&last, &prev)
+	if err != nil && !isNoRows(err) {
+		return translate(err)
+	}
+	for _, e := range entries {
+		last++
+		e.Seq = last
 		e.Chain(prev)
 		if err := e.Validate(); err != nil {
 			return fmt.Errorf("audit entry: %w", err)
@@ -43,8 +66,12 @@ func (db *DB) AppendAudit(ctx context.Context, e *audit.Entry) error {
 		_, err = q.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor_id, roles, org_id, action, record, decision, reason, request_id, prev, hash)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.Seq, micros(e.At), e.ActorID, e.Roles, e.OrgID, e.Action, e.Record, string(e.Decision), e.Reason, e.RequestID, e.Prev, e.Hash)
-		return translate(err)
-	})
+		if err != nil {
+			return translate(err)
+		}
+		prev = e.Hash
+	}
+	return nil
 }
 
 // AuditFilter narrows a reading of the audit log.
@@ -72,7 +99,7 @@ func (db *DB) AuditEntries(ctx context.Context, f AuditFilter) iter.Seq2[audit.E
 		if f.Limit > 0 {
 			query += fmt.Sprintf(" LIMIT %d", f.Limit)
 		}
-		rows, err := db.q().QueryContext(ctx, query, args...)
+		rows, err := db.q(ctx).QueryContext(ctx, query, args...)
 		if err != nil {
 			yield(audit.Entry{}, translate(err))
 			return
@@ -98,7 +125,7 @@ func (db *DB) AuditEntries(ctx context.Context, f AuditFilter) iter.Seq2[audit.E
 // when the log is empty.
 func (db *DB) LastAudit(ctx context.Context) (e audit.Entry, ok bool, err error) {
 	var last int64
-	if err := db.q().QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM audit_log").Scan(&last); err != nil {
+	if err := db.q(ctx).QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM audit_log").Scan(&last); err != nil {
 		return e, false, translate(err)
 	}
 	if last == 0 {

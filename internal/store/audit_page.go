@@ -31,7 +31,7 @@ func (db *DB) AuditPage(ctx context.Context, f AuditFilter, beforeSeq int64, lim
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
 	query += fmt.Sprintf(" ORDER BY seq DESC LIMIT %d", limit)
-	rows, err := db.q().QueryContext(ctx, query, args...)
+	rows, err := db.q(ctx).QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, translate(err)
 	}

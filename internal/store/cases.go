@@ -3,11 +3,11 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"puente/internal/access"
 	"puente/internal/casework"
@@ -206,7 +206,7 @@ func (db *DB) Case(ctx context.Context, id int64, classes []access.Class) (*case
 	var created, updated int64
 	var profile string
 	cts := make([][]byte, len(sealedColumns))
-	err := db.q().QueryRowContext(ctx, `SELECT id, org_id, status, created_by, created_at, updated_at, profile,
+	err := db.q(ctx).QueryRowContext(ctx, `SELECT id, org_id, status, created_by, created_at, updated_at, profile,
 		identity_ct, location_ct, immigration_ct, narrative_ct FROM cases WHERE id = ? AND deleted_at IS NULL`, id).
 		Scan(&c.ID, &c.OrgID, &c.Status, &c.CreatedBy, &created, &updated, &profile, &cts[0], &cts[1], &cts[2], &cts[3])
 	if err != nil {
@@ -256,14 +256,14 @@ func (db *DB) openParts(ctx context.Context, c *casework.Case, cts [][]byte, cla
 
 func (db *DB) dataKey(ctx context.Context, subject string) (*secret.DataKey, error) {
 	var wrapped []byte
-	if err := db.q().QueryRowContext(ctx, "SELECT wrapped FROM data_keys WHERE subject = ?", subject).Scan(&wrapped); err != nil {
+	if err := db.q(ctx).QueryRowContext(ctx, "SELECT wrapped FROM data_keys WHERE subject = ?", subject).Scan(&wrapped); err != nil {
 		return nil, fmt.Errorf("data key %s: %w", subject, translate(err))
 	}
 	return db.keys.Unwrap(wrapped, subject)
 }
 
 func (db *DB) assigned(ctx context.Context, id int64) ([]int64, error) {
-	rows, err := db.q().QueryContext(ctx, "SELECT user_id FROM case_assignments WHERE case_id = ? ORDER BY user_id", id)
+	rows, err := db.q(ctx).QueryContext(ctx, "SELECT user_id FROM case_assignments WHERE case_id = ? ORDER BY user_id", id)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -280,7 +280,7 @@ func (db *DB) assigned(ctx context.Context, id int64) ([]int64, error) {
 }
 
 func (db *DB) transitions(ctx context.Context, id int64) ([]casework.Transition, error) {
-	rows, err := db.q().QueryContext(ctx, "SELECT from_status, to_status, by_user, at, reason FROM case_transitions WHERE case_id = ? ORDER BY id", id)
+	rows, err := db.q(ctx).QueryContext(ctx, "SELECT from_status, to_status, by_user, at, reason FROM case_transitions WHERE case_id = ? ORDER BY id", id)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -428,41 +428,6 @@ func (db *DB) DeleteCase(ctx context.Context, id int64) error {
 	})
 }
 
-// CaseAccess returns what the access policy needs to decide about a case:
-// its organization, caseworkers, consents and emergency accesses.
-func (db *DB) CaseAccess(ctx context.Context, id int64, now time.Time) (access.Resource, error) {
-	r := access.Resource{Now: now}
-	err := db.q().QueryRowContext(ctx, "SELECT org_id FROM cases WHERE id = ? AND deleted_at IS NULL", id).Scan(&r.OrgID)
-	if err != nil {
-		return r, translate(err)
-	}
-	if r.Assigned, err = db.assigned(ctx, id); err != nil {
-		return r, err
-	}
-	consents, err := db.Consents(ctx, id)
-	if err != nil {
-		return r, err
-	}
-	for _, c := range consents {
-		r.Grants = append(r.Grants, c.Grant())
-	}
-	rows, err := db.q().QueryContext(ctx, "SELECT user_id, until FROM break_glass WHERE case_id = ? AND until > ?", id, micros(now))
-	if err != nil {
-		return r, translate(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var g access.Glass
-		var until int64
-		if err := rows.Scan(&g.UserID, &until); err != nil {
-			return r, translate(err)
-		}
-		g.Until = fromMicros(until)
-		r.Glass = append(r.Glass, g)
-	}
-	return r, translate(rows.Err())
-}
-
 // Cases lists cases matching f, newest first, without decrypting anything:
 // a name search goes through the blind index.
 func (db *DB) Cases(ctx context.Context, f casework.Filter) ([]casework.Summary, error) {
@@ -494,21 +459,15 @@ func (db *DB) Cases(ctx context.Context, f casework.Filter) ([]casework.Summary,
 		args = append(args, `%"`+f.Exploitation+`"%`)
 	}
 	if len(f.NameTokens) > 0 {
-		if db.keys == nil {
-			return nil, db.requireKeys()
-		}
-		where = append(where, "c.id IN (SELECT case_id FROM case_name_index WHERE token IN ("+placeholders(len(f.NameTokens))+
-			") GROUP BY case_id HAVING COUNT(*) = ?)")
-		for _, tok := range f.NameTokens {
-			args = append(args, db.keys.BlindIndex("name:"+tok))
-		}
-		args = append(args, len(f.NameTokens))
+		// A name search decides case by case which names it may match:
+		// it goes through the case service (NameMatches), never here.
+		return nil, errors.New("store: Cases does not search names; use the case service")
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 500
 	}
-	rows, err := db.q().QueryContext(ctx, "SELECT c.id, c.org_id, c.status, c.created_at, c.updated_at, c.profile FROM cases c WHERE "+
+	rows, err := db.q(ctx).QueryContext(ctx, "SELECT c.id, c.org_id, c.status, c.created_at, c.updated_at, c.profile FROM cases c WHERE "+
 		strings.Join(where, " AND ")+" ORDER BY c.updated_at DESC, c.id DESC LIMIT "+strconv.Itoa(limit), args...)
 	if err != nil {
 		return nil, translate(err)
@@ -531,9 +490,18 @@ func (db *DB) Cases(ctx context.Context, f casework.Filter) ([]casework.Summary,
 	if err := rows.Err(); err != nil {
 		return nil, translate(err)
 	}
+	ids := make([]int64, len(out))
 	for i := range out {
-		if out[i].Assigned, err = db.assigned(ctx, out[i].ID); err != nil {
-			return nil, err
+		ids[i] = out[i].ID
+	}
+	assigned, err := db.assignedMany(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Assigned = assigned[out[i].ID]
+		if out[i].Assigned == nil {
+			out[i].Assigned = []int64{}
 		}
 	}
 	return out, nil

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"puente/internal/casework"
 	"puente/internal/directory"
 	"puente/internal/problem"
 	"puente/internal/secret"
@@ -180,7 +181,7 @@ func clearView(l *directory.Location) directory.Location {
 	if !l.Confidential {
 		return *l
 	}
-	c := directory.Location{ID: l.ID, OrganizationID: l.OrganizationID, LocationType: l.LocationType, Confidential: true}
+	c := directory.Location{ID: l.ID, OrganizationID: l.OrganizationID, LocationType: l.LocationType, Confidential: true, Custodian: l.Custodian}
 	if l.Latitude != nil && l.Longitude != nil {
 		p := directory.Approximate(directory.Point{Lat: *l.Latitude, Lon: *l.Longitude})
 		c.Latitude, c.Longitude = &p.Lat, &p.Lon
@@ -194,9 +195,14 @@ func clearView(l *directory.Location) directory.Location {
 
 func (db *DB) upsertLocation(ctx context.Context, q queryer, l *directory.Location, now time.Time) error {
 	var sealed []byte
+	var custodian sql.NullInt64
 	if l.Confidential {
 		var err error
 		if sealed, err = db.sealLocation(ctx, q, l, now); err != nil {
+			return err
+		}
+		custodian = nullableID(l.Custodian)
+		if err := db.scrubIfTurningConfidential(ctx, q, l.ID); err != nil {
 			return err
 		}
 	} else if _, err := q.ExecContext(ctx, "DELETE FROM data_keys WHERE subject = ?", locationSubject(l.ID)); err != nil {
@@ -218,14 +224,44 @@ func (db *DB) upsertLocation(ctx context.Context, q queryer, l *directory.Locati
 		return err
 	}
 	_, err = q.ExecContext(ctx, `INSERT INTO dir_locations (id, organization_id, location_type, name, latitude, longitude, confidential,
-		city, region, country, address, data, location_ct) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		city, region, country, address, data, location_ct, custodian_org_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET organization_id = excluded.organization_id, location_type = excluded.location_type,
 		name = excluded.name, latitude = excluded.latitude, longitude = excluded.longitude, confidential = excluded.confidential,
 		city = excluded.city, region = excluded.region, country = excluded.country, address = excluded.address,
-		data = excluded.data, location_ct = excluded.location_ct`,
+		data = excluded.data, location_ct = excluded.location_ct, custodian_org_id = excluded.custodian_org_id`,
 		c.ID, sql.NullString{String: c.OrganizationID, Valid: c.OrganizationID != ""}, c.LocationType, c.Name, nullFloat(c.Latitude), nullFloat(c.Longitude),
-		c.Confidential, first.City, first.StateProvince, first.Country, string(addresses), string(data), sealed)
+		c.Confidential, first.City, first.StateProvince, first.Country, string(addresses), string(data), sealed, custodian)
 	return translate(err)
+}
+
+// scrubIfTurningConfidential arranges, when a place that was public becomes
+// confidential, for its old address to leave the database files once the
+// change commits. SQLite overwrites deleted content with zeros
+// (secure_delete), but the old pages stay in the write-ahead log until it
+// is checkpointed and truncated. PostgreSQL keeps old row versions until
+// VACUUM reuses their space; the README says so.
+func (db *DB) scrubIfTurningConfidential(ctx context.Context, q queryer, id string) error {
+	var was bool
+	err := q.QueryRowContext(ctx, "SELECT confidential FROM dir_locations WHERE id = ?", id).Scan(&was)
+	if isNoRows(err) || (err == nil && was) {
+		return nil
+	}
+	if err != nil {
+		return translate(err)
+	}
+	db.afterCommit(ctx, q, db.scrubLog)
+	return nil
+}
+
+// scrubLog empties SQLite's write-ahead log into the database and truncates
+// it, so page images holding overwritten values are gone from disk.
+func (db *DB) scrubLog(ctx context.Context) {
+	if db.engine != SQLite {
+		return
+	}
+	// A reader still holding an old snapshot can keep the log from being
+	// truncated; the next scrub, or SQLite's own checkpoints, finish it.
+	db.sql.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
 }
 
 // sealLocation seals the whole location under its data key.
@@ -299,7 +335,7 @@ func saveCount(ctx context.Context, q queryer, sal string, el *directory.Eligibi
 const listingQuery = `SELECT o.id, o.name, o.description, o.email, o.url, o.data, COALESCE(o.member_org_id, 0),
 	s.id, s.name, s.status, s.description, s.eligibility, s.needs, s.data, s.updated_at,
 	COALESCE(l.id, ''), COALESCE(l.organization_id, ''), COALESCE(l.location_type, ''), COALESCE(l.name, ''),
-	l.latitude, l.longitude, COALESCE(l.confidential, FALSE), COALESCE(l.address, '[]'), COALESCE(l.data, '{}'),
+	l.latitude, l.longitude, COALESCE(l.confidential, FALSE), COALESCE(l.custodian_org_id, 0), COALESCE(l.address, '[]'), COALESCE(l.data, '{}'),
 	COALESCE(a.beds, 0), a.beds_available, COALESCE(a.updated_at, 0)
 	FROM dir_service_at_locations sal
 	JOIN dir_services s ON s.id = sal.service_id
@@ -328,6 +364,7 @@ type listingRow struct {
 	locID, locOrg, locType, locName string
 	lat, lon                        sql.NullFloat64
 	confidential                    bool
+	custodian                       int64
 	addresses, locData              string
 	beds                            int
 	free                            sql.NullInt64
@@ -337,7 +374,7 @@ type listingRow struct {
 func (r *listingRow) dest() []any {
 	return []any{&r.org.ID, &r.org.Name, &r.org.Description, &r.org.Email, &r.org.Website, &r.orgData, &r.org.MemberID,
 		&r.svc.ID, &r.svc.Name, &r.svc.Status, &r.svc.Description, &r.eligibility, &r.needs, &r.svcData, &r.updated,
-		&r.locID, &r.locOrg, &r.locType, &r.locName, &r.lat, &r.lon, &r.confidential, &r.addresses, &r.locData,
+		&r.locID, &r.locOrg, &r.locType, &r.locName, &r.lat, &r.lon, &r.confidential, &r.custodian, &r.addresses, &r.locData,
 		&r.beds, &r.free, &r.counted}
 }
 
@@ -373,7 +410,8 @@ func (r *listingRow) location() (directory.Location, error) {
 	if r.locID == "" {
 		return directory.Location{}, nil
 	}
-	l := directory.Location{ID: r.locID, OrganizationID: r.locOrg, LocationType: r.locType, Name: r.locName, Confidential: r.confidential}
+	l := directory.Location{ID: r.locID, OrganizationID: r.locOrg, LocationType: r.locType, Name: r.locName, Confidential: r.confidential,
+		Custodian: r.custodian}
 	if r.lat.Valid && r.lon.Valid {
 		lat, lon := r.lat.Float64, r.lon.Float64
 		l.Latitude, l.Longitude = &lat, &lon
@@ -397,8 +435,10 @@ func (r *listingRow) location() (directory.Location, error) {
 // A location that is not confidential comes as Listings gives it.
 func (db *DB) ConfidentialLocation(ctx context.Context, id string) (*directory.Location, error) {
 	var confidential bool
+	var custodian int64
 	var sealed []byte
-	if err := db.q().QueryRowContext(ctx, "SELECT confidential, location_ct FROM dir_locations WHERE id = ?", id).Scan(&confidential, &sealed); err != nil {
+	if err := db.q(ctx).QueryRowContext(ctx, "SELECT confidential, COALESCE(custodian_org_id, 0), location_ct FROM dir_locations WHERE id = ?", id).
+		Scan(&confidential, &custodian, &sealed); err != nil {
 		return nil, translate(err)
 	}
 	if !confidential {
@@ -420,15 +460,50 @@ func (db *DB) ConfidentialLocation(ctx context.Context, id string) (*directory.L
 	if err := json.Unmarshal(plain, &l); err != nil {
 		return nil, fmt.Errorf("directory location %s: %w", id, err)
 	}
+	l.Custodian = custodian
 	return &l, nil
+}
+
+// PlaceCustodian reports whether a location is confidential and which
+// member organization's staff may read it (0 for none).
+func (db *DB) PlaceCustodian(ctx context.Context, id string) (custodian int64, confidential bool, err error) {
+	err = db.q(ctx).QueryRowContext(ctx, "SELECT confidential, COALESCE(custodian_org_id, 0) FROM dir_locations WHERE id = ?", id).
+		Scan(&confidential, &custodian)
+	return custodian, confidential, translate(err)
+}
+
+// RecordReveal notes that a person opened a confidential address through
+// a referral.
+func (db *DB) RecordReveal(ctx context.Context, rv casework.Reveal) error {
+	_, err := db.q(ctx).ExecContext(ctx, "INSERT INTO location_reveals (location_id, referral_id, user_id, org_id, at) VALUES (?, ?, ?, ?, ?)",
+		rv.LocationID, nullableID(rv.ReferralID), rv.UserID, rv.OrgID, micros(rv.At))
+	return translate(err)
+}
+
+// Reveals lists the openings of a referral's confidential address, oldest
+// first.
+func (db *DB) Reveals(ctx context.Context, referralID int64) ([]casework.Reveal, error) {
+	var out []casework.Reveal
+	err := db.scanRows(ctx, "SELECT location_id, COALESCE(referral_id, 0), user_id, org_id, at FROM location_reveals WHERE referral_id = ? ORDER BY id",
+		[]any{referralID}, func(rows *sql.Rows) error {
+			var rv casework.Reveal
+			var at int64
+			if err := rows.Scan(&rv.LocationID, &rv.ReferralID, &rv.UserID, &rv.OrgID, &at); err != nil {
+				return err
+			}
+			rv.At = fromMicros(at)
+			out = append(out, rv)
+			return nil
+		})
+	return out, err
 }
 
 // storedLocation reads a location's clear columns.
 func (db *DB) storedLocation(ctx context.Context, id string) (*directory.Location, error) {
 	var r listingRow
-	err := db.q().QueryRowContext(ctx, `SELECT id, COALESCE(organization_id, ''), location_type, name, latitude, longitude, confidential,
-		address, data FROM dir_locations WHERE id = ?`, id).
-		Scan(&r.locID, &r.locOrg, &r.locType, &r.locName, &r.lat, &r.lon, &r.confidential, &r.addresses, &r.locData)
+	err := db.q(ctx).QueryRowContext(ctx, `SELECT id, COALESCE(organization_id, ''), location_type, name, latitude, longitude, confidential,
+		COALESCE(custodian_org_id, 0), address, data FROM dir_locations WHERE id = ?`, id).
+		Scan(&r.locID, &r.locOrg, &r.locType, &r.locName, &r.lat, &r.lon, &r.confidential, &r.custodian, &r.addresses, &r.locData)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -530,7 +605,7 @@ func bumpDirectory(ctx context.Context, q queryer) error {
 // counts go stale.
 func (db *DB) DirectoryVersion(ctx context.Context) (int64, error) {
 	var v int64
-	err := db.q().QueryRowContext(ctx, "SELECT version FROM dir_version WHERE id = 1").Scan(&v)
+	err := db.q(ctx).QueryRowContext(ctx, "SELECT version FROM dir_version WHERE id = 1").Scan(&v)
 	return v, translate(err)
 }
 

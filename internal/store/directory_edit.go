@@ -30,7 +30,7 @@ func (db *DB) DirectoryListings(ctx context.Context, f DirectoryFilter) ([]direc
 // queryListings runs listingQuery with where, ordered by service and
 // location id.
 func (db *DB) queryListings(ctx context.Context, where string, args ...any) ([]directory.Listing, error) {
-	rows, err := db.q().QueryContext(ctx, listingQuery+where+" ORDER BY sal.service_id, COALESCE(sal.location_id, '')", args...)
+	rows, err := db.q(ctx).QueryContext(ctx, listingQuery+where+" ORDER BY sal.service_id, COALESCE(sal.location_id, '')", args...)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -50,7 +50,7 @@ func (db *DB) queryListings(ctx context.Context, where string, args ...any) ([]d
 // ServiceAtLocationID), whatever its service's status, with a confidential
 // location as Listings gives it.
 func (db *DB) Listing(ctx context.Context, serviceAtLocationID string) (*directory.Listing, error) {
-	row := db.q().QueryRowContext(ctx, listingQuery+" WHERE sal.id = ?", serviceAtLocationID)
+	row := db.q(ctx).QueryRowContext(ctx, listingQuery+" WHERE sal.id = ?", serviceAtLocationID)
 	l, err := scanListing(row)
 	if err != nil {
 		return nil, err
@@ -86,7 +86,7 @@ func (db *DB) DirectoryOrganizations(ctx context.Context, f DirectoryFilter) ([]
 		query += " WHERE member_org_id = ?"
 		args = append(args, f.MemberID)
 	}
-	rows, err := db.q().QueryContext(ctx, query+" ORDER BY name, id", args...)
+	rows, err := db.q(ctx).QueryContext(ctx, query+" ORDER BY name, id", args...)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -104,7 +104,7 @@ func (db *DB) DirectoryOrganizations(ctx context.Context, f DirectoryFilter) ([]
 
 // DirectoryOrganization returns one of the directory's organizations.
 func (db *DB) DirectoryOrganization(ctx context.Context, id string) (*directory.Organization, error) {
-	o, err := scanDirOrganization(db.q().QueryRowContext(ctx, dirOrgQuery+" WHERE id = ?", id))
+	o, err := scanDirOrganization(db.q(ctx).QueryRowContext(ctx, dirOrgQuery+" WHERE id = ?", id))
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,9 @@
 package store_test
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -34,8 +37,31 @@ func dirDB(t *testing.T, db *store.DB) *store.DB {
 		t.Fatal(err)
 	}
 	db.UseKeyring(kr)
+	dirKeys[db] = kr
 	db.Now = func() time.Time { return dirNow }
 	return db
+}
+
+// dirKeys remembers the keyring dirDB gave each database.
+var dirKeys = map[*store.DB]*secret.Keyring{}
+
+func keyringOf(t *testing.T, db *store.DB) *secret.Keyring {
+	t.Helper()
+	kr, ok := dirKeys[db]
+	if !ok {
+		t.Fatal("no keyring: call dirDB first")
+	}
+	return kr
+}
+
+// memberOrg adds a Puente organization and returns its id.
+func memberOrg(t *testing.T, db *store.DB, name string) int64 {
+	t.Helper()
+	o := &account.Organization{Name: name, Country: account.US, Kind: account.Shelter, Vetted: true}
+	if err := db.CreateOrganization(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	return o.ID
 }
 
 // fullListing sets every field the directory types have but Confidential,
@@ -146,7 +172,8 @@ func TestListingRoundTrip(t *testing.T) {
 				Eligibility: directory.Eligibility{Country: account.US}},
 		}
 		mustSave(t, db, &l, &hotline)
-		checkAllSet(t, reflect.ValueOf(l), "Listing", "Listing.Location.Confidential", "Listing.Organization.MemberID")
+		// Confidential and Custodian go together: TestConfidentialLocationIsSealed.
+		checkAllSet(t, reflect.ValueOf(l), "Listing", "Listing.Location.Confidential", "Listing.Location.Custodian", "Listing.Organization.MemberID")
 		if !l.Service.LastModified.Equal(dirNow) {
 			t.Errorf("got LastModified %v, want the store's clock %v", l.Service.LastModified, dirNow)
 		}
@@ -287,7 +314,10 @@ var locationCanaries = []string{"canaryurlq9", "CanaryNameQ9", "CanaryAltQ9", "C
 func TestConfidentialLocation(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
 		dirDB(t, db)
+		kr := keyringOf(t, db)
+		shelter := memberOrg(t, db, "Casa Refugio")
 		l := confidentialListing()
+		l.Location.Custodian = shelter
 		mustSave(t, db, &l)
 		text := tableText(t, db)
 		if !strings.Contains(text, "El Paso") || !strings.Contains(text, "Safe house for men") {
@@ -302,7 +332,7 @@ func TestConfidentialLocation(t *testing.T) {
 		want := l
 		want.Location = directory.Location{
 			ID: "loc-safe", LocationType: directory.Physical, OrganizationID: l.Organization.ID, Confidential: true,
-			Latitude: ptr(31.8), Longitude: ptr(-106.4),
+			Custodian: shelter, Latitude: ptr(31.8), Longitude: ptr(-106.4),
 			Addresses: []directory.Address{{City: "El Paso", StateProvince: "TX", Country: "US"}},
 		}
 		if diff := cmp.Diff([]directory.Listing{want}, mustListings(t, db), cmpopts.EquateEmpty()); diff != "" {
@@ -318,6 +348,18 @@ func TestConfidentialLocation(t *testing.T) {
 		if _, err := db.ConfidentialLocation(ctx, "loc-none"); problem.KindOf(err) != problem.NotFound {
 			t.Errorf("unknown location: got %v, want not found", err)
 		}
+		if c, conf, err := db.PlaceCustodian(ctx, "loc-safe"); err != nil || c != shelter || !conf {
+			t.Errorf("PlaceCustodian = %d, %v, %v; want %d, true", c, conf, err, shelter)
+		}
+		// Linking the directory organization to another member does not
+		// move the custodian: only typing the place in again does.
+		intruder := memberOrg(t, db, "Someone else")
+		if err := db.LinkDirectoryOrganization(ctx, l.Organization.ID, &intruder); err != nil {
+			t.Fatal(err)
+		}
+		if c, _, _ := db.PlaceCustodian(ctx, "loc-safe"); c != shelter {
+			t.Errorf("custodian after linking another member = %d, want %d", c, shelter)
+		}
 
 		db.UseKeyring(nil)
 		other := confidentialListing()
@@ -330,7 +372,8 @@ func TestConfidentialLocation(t *testing.T) {
 		}
 
 		// A location made public is stored in the clear and loses its key.
-		l.Location.Confidential = false
+		db.UseKeyring(kr)
+		l.Location.Confidential, l.Location.Custodian = false, 0
 		mustSave(t, db, &l)
 		if n := rowCount(t, db, "data_keys"); n != 0 {
 			t.Errorf("got %d data keys after the location went public, want 0", n)
@@ -339,6 +382,47 @@ func TestConfidentialLocation(t *testing.T) {
 			t.Errorf("a public location: got %+v, %v; want %+v", got, err, l.Location)
 		}
 	})
+}
+
+// TestPlaceTurnedConfidentialLeavesNoTrace saves a shelter with a public
+// address, then makes it confidential: the old address must be gone from
+// the SQLite file and its write-ahead log, not only from the tables.
+func TestPlaceTurnedConfidentialLeavesNoTrace(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "puente.db")
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	dirDB(t, db)
+	l := confidentialListing()
+	l.Location.Confidential = false
+	mustSave(t, db, &l)
+	files := func() []byte {
+		var all []byte
+		for _, p := range []string{path, path + "-wal"} {
+			b, err := os.ReadFile(p)
+			if err != nil && !os.IsNotExist(err) {
+				t.Fatal(err)
+			}
+			all = append(all, b...)
+		}
+		return all
+	}
+	if !bytes.Contains(files(), []byte("CanaryStreetQ9")) {
+		t.Fatal("the public address is not in the files: the scan would prove nothing")
+	}
+	l.Location.Confidential = true
+	mustSave(t, db, &l)
+	got := files()
+	for _, canary := range locationCanaries {
+		if bytes.Contains(got, []byte(canary)) {
+			t.Errorf("%s is still in the database files after the place became confidential", canary)
+		}
+	}
 }
 
 // TestListingsMatch builds the matcher's index from Listings: the man

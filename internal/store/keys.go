@@ -67,7 +67,7 @@ func (db *DB) RewrapDataKeys(ctx context.Context) (int, error) {
 
 // KEKsInUse lists the key-encryption keys that still wrap a data key.
 func (db *DB) KEKsInUse(ctx context.Context) ([]string, error) {
-	rows, err := db.q().QueryContext(ctx, "SELECT DISTINCT kek_id FROM data_keys")
+	rows, err := db.q(ctx).QueryContext(ctx, "SELECT DISTINCT kek_id FROM data_keys")
 	if err != nil {
 		return nil, translate(err)
 	}

@@ -96,7 +96,7 @@ func (db *DB) SavePendingTOTP(ctx context.Context, userID int64, secret string) 
 	if err != nil {
 		return err
 	}
-	res, err := db.q().ExecContext(ctx, `INSERT INTO user_totp (user_id, secret_ct, enabled_at, last_step) VALUES (?, ?, NULL, 0)
+	res, err := db.q(ctx).ExecContext(ctx, `INSERT INTO user_totp (user_id, secret_ct, enabled_at, last_step) VALUES (?, ?, NULL, 0)
 		ON CONFLICT (user_id) DO UPDATE SET secret_ct = excluded.secret_ct, last_step = 0
 		WHERE user_totp.enabled_at IS NULL`, userID, sealed)
 	if err != nil {
@@ -134,7 +134,7 @@ func (db *DB) TOTP(ctx context.Context, userID int64) (*TOTP, error) {
 	var sealed []byte
 	var enabled sql.NullInt64
 	t := TOTP{UserID: userID}
-	err := db.q().QueryRowContext(ctx, "SELECT secret_ct, enabled_at, last_step FROM user_totp WHERE user_id = ?", userID).
+	err := db.q(ctx).QueryRowContext(ctx, "SELECT secret_ct, enabled_at, last_step FROM user_totp WHERE user_id = ?", userID).
 		Scan(&sealed, &enabled, &t.LastStep)
 	if err != nil {
 		return nil, translate(err)
@@ -158,7 +158,7 @@ func (db *DB) TOTPEnabled(ctx context.Context, userID int64) (bool, error) {
 // single statement, so of two requests racing with the same code one wins
 // and the other gets a conflict.
 func (db *DB) UseTOTPStep(ctx context.Context, userID, step int64) error {
-	res, err := db.q().ExecContext(ctx, "UPDATE user_totp SET last_step = ? WHERE user_id = ? AND enabled_at IS NOT NULL AND last_step < ?",
+	res, err := db.q(ctx).ExecContext(ctx, "UPDATE user_totp SET last_step = ? WHERE user_id = ? AND enabled_at IS NOT NULL AND last_step < ?",
 		step, userID, step)
 	if err != nil {
 		return translate(err)
@@ -211,7 +211,7 @@ func (db *DB) UseRecoveryCode(ctx context.Context, userID int64, code string) er
 		return err
 	}
 	hash := mfa.HashRecoveryCode(db.keys.Derive(recoveryKeyPurpose), code)
-	res, err := db.q().ExecContext(ctx, "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND hash = ? AND used_at IS NULL",
+	res, err := db.q(ctx).ExecContext(ctx, "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND hash = ? AND used_at IS NULL",
 		micros(db.now()), userID, hash)
 	if err != nil {
 		return translate(err)
@@ -230,7 +230,7 @@ func (db *DB) CountRecoveryCodes(ctx context.Context, userID int64) (int, error)
 // MarkSessionSecondFactor records that the person gave their second factor
 // in this session, which completes their sign-in.
 func (db *DB) MarkSessionSecondFactor(ctx context.Context, hash string) error {
-	res, err := db.q().ExecContext(ctx, "UPDATE sessions SET second_factor = TRUE WHERE hash = ?", hash)
+	res, err := db.q(ctx).ExecContext(ctx, "UPDATE sessions SET second_factor = TRUE WHERE hash = ?", hash)
 	if err != nil {
 		return translate(err)
 	}

@@ -89,7 +89,7 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 		}
 		_, err = tx.ExecContext(ctx, m.SQL)
 		if err == nil {
-			_, err = dialectTx{tx, db.engine}.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", m.Version, m.Name, micros(db.now()))
+			_, err = dialectTx{q: tx, engine: db.engine}.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", m.Version, m.Name, micros(db.now()))
 		}
 		if err == nil {
 			err = tx.Commit()

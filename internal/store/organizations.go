@@ -16,7 +16,7 @@ func (db *DB) CreateOrganization(ctx context.Context, o *account.Organization) e
 		return err
 	}
 	now := db.now()
-	err := db.q().QueryRowContext(ctx, `INSERT INTO organizations (name, country, kind, city, region, vetted, disabled, created_at, updated_at)
+	err := db.q(ctx).QueryRowContext(ctx, `INSERT INTO organizations (name, country, kind, city, region, vetted, disabled, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		o.Name, o.Country, o.Kind, o.City, o.Region, o.Vetted, o.Disabled, micros(now), micros(now)).Scan(&o.ID)
 	if err != nil {
@@ -32,7 +32,7 @@ func (db *DB) UpdateOrganization(ctx context.Context, o *account.Organization) e
 		return err
 	}
 	now := db.now()
-	res, err := db.q().ExecContext(ctx, `UPDATE organizations SET name = ?, country = ?, kind = ?, city = ?, region = ?,
+	res, err := db.q(ctx).ExecContext(ctx, `UPDATE organizations SET name = ?, country = ?, kind = ?, city = ?, region = ?,
 		vetted = ?, disabled = ?, updated_at = ? WHERE id = ?`,
 		o.Name, o.Country, o.Kind, o.City, o.Region, o.Vetted, o.Disabled, micros(now), o.ID)
 	if err != nil {
@@ -54,7 +54,7 @@ func orgConflict(err error) error {
 
 // Organization returns the organization with id.
 func (db *DB) Organization(ctx context.Context, id int64) (*account.Organization, error) {
-	o, err := scanOrg(db.q().QueryRowContext(ctx, "SELECT "+orgColumns+" FROM organizations WHERE id = ?", id))
+	o, err := scanOrg(db.q(ctx).QueryRowContext(ctx, "SELECT "+orgColumns+" FROM organizations WHERE id = ?", id))
 	return o, translate(err)
 }
 
@@ -80,7 +80,7 @@ func (db *DB) Organizations(ctx context.Context, f OrganizationFilter) ([]accoun
 	if !f.WithDisabled {
 		query += " AND NOT disabled"
 	}
-	rows, err := db.q().QueryContext(ctx, query+" ORDER BY lower(name), id", args...)
+	rows, err := db.q(ctx).QueryContext(ctx, query+" ORDER BY lower(name), id", args...)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -111,7 +111,7 @@ func scanOrg(s scanner) (*account.Organization, error) {
 // count runs a COUNT query.
 func (db *DB) count(ctx context.Context, query string, args ...any) (int, error) {
 	var n int
-	err := db.q().QueryRowContext(ctx, query, args...).Scan(&n)
+	err := db.q(ctx).QueryRowContext(ctx, query, args...).Scan(&n)
 	if err == sql.ErrNoRows {
 		return 0, nil
 	}

@@ -28,7 +28,7 @@ func (db *DB) CreatePracticeVignette(ctx context.Context, v *practice.OrgVignett
 	if v.Vignette.Age != nil {
 		age = sql.NullInt64{Int64: int64(*v.Vignette.Age), Valid: true}
 	}
-	err = db.q().QueryRowContext(ctx, `INSERT INTO practice_vignettes (org_id, title, narrative_en, narrative_es, age, answers, expected,
+	err = db.q(ctx).QueryRowContext(ctx, `INSERT INTO practice_vignettes (org_id, title, narrative_en, narrative_es, age, answers, expected,
 		reasoning, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		v.OrgID, v.Vignette.Title, v.Vignette.NarrativeEN, v.Vignette.NarrativeES, age, string(answers), string(expected),
 		v.Vignette.Reasoning, v.CreatedBy, micros(now)).Scan(&v.ID)
@@ -43,7 +43,7 @@ func (db *DB) CreatePracticeVignette(ctx context.Context, v *practice.OrgVignett
 // PracticeVignette returns one of the organization's vignettes; another
 // organization's is not found.
 func (db *DB) PracticeVignette(ctx context.Context, orgID, id int64) (*practice.OrgVignette, error) {
-	row := db.q().QueryRowContext(ctx, "SELECT "+practiceColumns+" FROM practice_vignettes WHERE org_id = ? AND id = ?", orgID, id)
+	row := db.q(ctx).QueryRowContext(ctx, "SELECT "+practiceColumns+" FROM practice_vignettes WHERE org_id = ? AND id = ?", orgID, id)
 	v, err := scanPracticeVignette(row)
 	if err != nil {
 		return nil, translate(err)
@@ -53,7 +53,7 @@ func (db *DB) PracticeVignette(ctx context.Context, orgID, id int64) (*practice.
 
 // PracticeVignettes lists the organization's vignettes, oldest first.
 func (db *DB) PracticeVignettes(ctx context.Context, orgID int64) ([]practice.OrgVignette, error) {
-	rows, err := db.q().QueryContext(ctx, "SELECT "+practiceColumns+" FROM practice_vignettes WHERE org_id = ? ORDER BY id LIMIT 500", orgID)
+	rows, err := db.q(ctx).QueryContext(ctx, "SELECT "+practiceColumns+" FROM practice_vignettes WHERE org_id = ? ORDER BY id LIMIT 500", orgID)
 	if err != nil {
 		return nil, translate(err)
 	}

@@ -60,10 +60,10 @@ func (db *DB) CreateReferral(ctx context.Context, r *casework.Referral, consent 
 	}
 	err := db.tx(ctx, func(q queryer) error {
 		if consent != nil {
-			if err := insertConsent(ctx, q, consent, now); err != nil {
+			if err := db.insertConsent(ctx, q, consent, now); err != nil {
 				return err
 			}
-			r.ConsentID, r.Classes = consent.ID, consent.Classes
+			r.ConsentID, r.Classes, r.OwnConsent = consent.ID, consent.Classes, true
 		}
 		var one int
 		if err := q.QueryRowContext(ctx, "SELECT 1 FROM cases WHERE id = ? AND deleted_at IS NULL", r.CaseID).Scan(&one); err != nil {
@@ -75,11 +75,11 @@ func (db *DB) CreateReferral(ctx context.Context, r *casework.Referral, consent 
 			}
 		}
 		err := q.QueryRowContext(ctx, `INSERT INTO referrals (case_id, from_org_id, to_org_id, service_at_location_id, service_id, location_id,
-			service_name, provider_name, provider_country, from_country, needs, consent_id, classes, status, answer_by, created_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			service_name, provider_name, provider_country, from_country, needs, consent_id, classes, status, answer_by, created_by, created_at, updated_at, own_consent)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			r.CaseID, r.FromOrgID, nullableID(r.ToOrgID), r.ServiceAtLocationID, r.ServiceID, r.LocationID,
 			r.ServiceName, r.ProviderName, string(r.ProviderCountry), string(r.FromCountry), strings.Join(r.Needs, " "),
-			nullableID(r.ConsentID), joinClasses(r.Classes), r.Status, micros(r.AnswerBy), r.CreatedBy, micros(r.CreatedAt), micros(r.UpdatedAt)).Scan(&r.ID)
+			nullableID(r.ConsentID), joinClasses(r.Classes), r.Status, micros(r.AnswerBy), r.CreatedBy, micros(r.CreatedAt), micros(r.UpdatedAt), r.OwnConsent).Scan(&r.ID)
 		if err != nil {
 			return translate(err)
 		}
@@ -103,7 +103,7 @@ func (db *DB) writeNotes(ctx context.Context, r *casework.Referral) error {
 	if err != nil {
 		return err
 	}
-	_, err = db.q().ExecContext(ctx, "UPDATE referrals SET notes_ct = ? WHERE id = ?", sealed, r.ID)
+	_, err = db.q(ctx).ExecContext(ctx, "UPDATE referrals SET notes_ct = ? WHERE id = ?", sealed, r.ID)
 	return translate(err)
 }
 
@@ -140,7 +140,7 @@ func (db *DB) SaveReferralMove(ctx context.Context, r *casework.Referral) error 
 
 const referralColumns = `id, case_id, from_org_id, COALESCE(to_org_id, 0), service_at_location_id, service_id, location_id, service_name,
 	provider_name, provider_country, from_country, needs, COALESCE(consent_id, 0), classes, status, answer_by, decline_reason, revoke_reason,
-	outcome, notes_ct, created_by, created_at, updated_at`
+	outcome, notes_ct, created_by, created_at, updated_at, own_consent`
 
 type referralRow struct {
 	r                              casework.Referral
@@ -153,7 +153,7 @@ func (w *referralRow) dest() []any {
 	r := &w.r
 	return []any{&r.ID, &r.CaseID, &r.FromOrgID, &r.ToOrgID, &r.ServiceAtLocationID, &r.ServiceID, &r.LocationID, &r.ServiceName,
 		&r.ProviderName, &w.provider, &w.from, &w.needs, &r.ConsentID, &w.classes, &r.Status, &w.answerBy, &r.DeclineReason, &r.RevokeReason,
-		&r.Outcome, &w.notes, &r.CreatedBy, &w.createdAt, &w.updatedAt}
+		&r.Outcome, &w.notes, &r.CreatedBy, &w.createdAt, &w.updatedAt, &r.OwnConsent}
 }
 
 func (w *referralRow) referral() casework.Referral {
@@ -168,7 +168,7 @@ func (w *referralRow) referral() casework.Referral {
 // Referral returns one referral with its notes opened and its history.
 func (db *DB) Referral(ctx context.Context, id int64) (*casework.Referral, error) {
 	var w referralRow
-	if err := db.q().QueryRowContext(ctx, "SELECT "+referralColumns+" FROM referrals WHERE id = ?", id).Scan(w.dest()...); err != nil {
+	if err := db.q(ctx).QueryRowContext(ctx, "SELECT "+referralColumns+" FROM referrals WHERE id = ?", id).Scan(w.dest()...); err != nil {
 		return nil, translate(err)
 	}
 	r := w.referral()
@@ -177,7 +177,7 @@ func (db *DB) Referral(ctx context.Context, id int64) (*casework.Referral, error
 			return nil, err
 		}
 	}
-	rows, err := db.q().QueryContext(ctx, "SELECT from_status, to_status, COALESCE(by_user, 0), COALESCE(by_org, 0), at, reason FROM referral_events WHERE referral_id = ? ORDER BY id", id)
+	rows, err := db.q(ctx).QueryContext(ctx, "SELECT from_status, to_status, COALESCE(by_user, 0), COALESCE(by_org, 0), at, reason FROM referral_events WHERE referral_id = ? ORDER BY id", id)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -245,7 +245,7 @@ func (db *DB) Referrals(ctx context.Context, f casework.ReferralFilter) ([]casew
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
-	rows, err := db.q().QueryContext(ctx, query+" ORDER BY updated_at DESC, id DESC", args...)
+	rows, err := db.q(ctx).QueryContext(ctx, query+" ORDER BY updated_at DESC, id DESC", args...)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -264,7 +264,7 @@ func (db *DB) Referrals(ctx context.Context, f casework.ReferralFilter) ([]casew
 // OverdueReferrals returns the ids of sent referrals nobody answered by
 // their time.
 func (db *DB) OverdueReferrals(ctx context.Context, now time.Time) ([]int64, error) {
-	rows, err := db.q().QueryContext(ctx, "SELECT id FROM referrals WHERE status = ? AND answer_by <= ? ORDER BY id", casework.RefSent, micros(now))
+	rows, err := db.q(ctx).QueryContext(ctx, "SELECT id FROM referrals WHERE status = ? AND answer_by <= ? ORDER BY id", casework.RefSent, micros(now))
 	if err != nil {
 		return nil, translate(err)
 	}

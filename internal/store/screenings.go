@@ -18,9 +18,12 @@ func screeningSubject(id int64) string { return "screening/" + strconv.FormatInt
 // sealedInterview is what a screening keeps sealed: what the person said,
 // and what it means in law.
 type sealedInterview struct {
-	Age     *int                                        `json:"age,omitempty"`
-	Answers screening.Answers                           `json:"answers"`
-	Results map[screening.Jurisdiction]screening.Result `json:"results,omitempty"`
+	Age *int `json:"age,omitempty"`
+	// InterpreterLanguage is sealed too: an Indigenous language spoken by
+	// few people at a shelter can name the person.
+	InterpreterLanguage string                                      `json:"interpreter_language,omitempty"`
+	Answers             screening.Answers                           `json:"answers"`
+	Results             map[screening.Jurisdiction]screening.Result `json:"results,omitempty"`
 }
 
 // CreateScreening stores a new interview under a data key of its own.
@@ -31,8 +34,8 @@ func (db *DB) CreateScreening(ctx context.Context, r *interview.Record) error {
 	now := db.now()
 	return db.tx(ctx, func(q queryer) error {
 		err := q.QueryRowContext(ctx, `INSERT INTO screenings (org_id, created_by, status, form, protocol_version, interview_language, interpreter,
-			interpreter_language, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			r.OrgID, r.CreatedBy, r.Status, r.Form, r.ProtocolVersion, r.Language, r.Interpreter, r.InterpreterLanguage, micros(now), micros(now)).Scan(&r.ID)
+			interpreter_language, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?) RETURNING id`,
+			r.OrgID, r.CreatedBy, r.Status, r.Form, r.ProtocolVersion, r.Language, r.Interpreter, micros(now), micros(now)).Scan(&r.ID)
 		if err != nil {
 			return translate(err)
 		}
@@ -62,8 +65,8 @@ func (db *DB) SaveScreening(ctx context.Context, r *interview.Record) error {
 	}
 	return db.tx(ctx, func(q queryer) error {
 		res, err := q.ExecContext(ctx, `UPDATE screenings SET case_id = ?, status = ?, form = ?, protocol_version = ?, interview_language = ?,
-			interpreter = ?, interpreter_language = ?, us_label = ?, mx_label = ?, un_label = ?, updated_at = ?, completed_at = ? WHERE id = ?`,
-			nullID(r.CaseID), r.Status, r.Form, r.ProtocolVersion, r.Language, r.Interpreter, r.InterpreterLanguage,
+			interpreter = ?, interpreter_language = '', us_label = ?, mx_label = ?, un_label = ?, updated_at = ?, completed_at = ? WHERE id = ?`,
+			nullID(r.CaseID), r.Status, r.Form, r.ProtocolVersion, r.Language, r.Interpreter,
 			labels["us"], labels["mx"], labels["un"], micros(now), nullTime(r.CompletedAt), r.ID)
 		if err != nil {
 			return translate(err)
@@ -86,7 +89,7 @@ func (db *DB) sealScreening(ctx context.Context, q queryer, r *interview.Record)
 		return err
 	}
 	defer dk.Destroy()
-	plain, err := json.Marshal(sealedInterview{Age: r.Age, Answers: r.Answers, Results: r.Results})
+	plain, err := json.Marshal(sealedInterview{Age: r.Age, InterpreterLanguage: r.InterpreterLanguage, Answers: r.Answers, Results: r.Results})
 	if err != nil {
 		return err
 	}
@@ -105,7 +108,7 @@ func (db *DB) Screening(ctx context.Context, id int64) (*interview.Record, error
 	var caseID, completed sql.NullInt64
 	var created, updated int64
 	var answers, notes []byte
-	err := db.q().QueryRowContext(ctx, `SELECT id, org_id, created_by, case_id, status, form, protocol_version, interview_language, interpreter,
+	err := db.q(ctx).QueryRowContext(ctx, `SELECT id, org_id, created_by, case_id, status, form, protocol_version, interview_language, interpreter,
 		interpreter_language, answers_ct, notes_ct, created_at, updated_at, completed_at FROM screenings WHERE id = ?`, id).
 		Scan(&r.ID, &r.OrgID, &r.CreatedBy, &caseID, &r.Status, &r.Form, &r.ProtocolVersion, &r.Language, &r.Interpreter,
 			&r.InterpreterLanguage, &answers, &notes, &created, &updated, &completed)
@@ -131,6 +134,9 @@ func (db *DB) Screening(ctx context.Context, id int64) (*interview.Record, error
 		return nil, fmt.Errorf("screening %d answers: %w", id, err)
 	}
 	r.Age, r.Answers, r.Results = sealed.Age, sealed.Answers, sealed.Results
+	if sealed.InterpreterLanguage != "" {
+		r.InterpreterLanguage = sealed.InterpreterLanguage // else a screening saved before it was sealed: SealLegacy moves it
+	}
 	if r.Notes, err = dk.OpenString(notes, "screenings/notes/"+sid); err != nil {
 		return nil, fmt.Errorf("screening %d notes: %w", id, err)
 	}
@@ -146,7 +152,7 @@ func (db *DB) Screenings(ctx context.Context, org, createdBy int64) ([]interview
 		query += " AND created_by = ?"
 		args = append(args, createdBy)
 	}
-	rows, err := db.q().QueryContext(ctx, query+" ORDER BY updated_at DESC, id DESC LIMIT 500", args...)
+	rows, err := db.q(ctx).QueryContext(ctx, query+" ORDER BY updated_at DESC, id DESC LIMIT 500", args...)
 	if err != nil {
 		return nil, translate(err)
 	}

@@ -12,7 +12,7 @@ import (
 
 // CreateSession stores a new session.
 func (db *DB) CreateSession(ctx context.Context, s auth.Session) error {
-	_, err := db.q().ExecContext(ctx, "INSERT INTO sessions (hash, user_id, created_at, last_seen_at, expires_at, second_factor) VALUES (?, ?, ?, ?, ?, ?)",
+	_, err := db.q(ctx).ExecContext(ctx, "INSERT INTO sessions (hash, user_id, created_at, last_seen_at, expires_at, second_factor) VALUES (?, ?, ?, ?, ?, ?)",
 		s.Hash, s.UserID, micros(s.CreatedAt), micros(s.LastSeenAt), micros(s.ExpiresAt), s.SecondFactor)
 	return translate(err)
 }
@@ -21,7 +21,7 @@ func (db *DB) CreateSession(ctx context.Context, s auth.Session) error {
 func (db *DB) Session(ctx context.Context, hash string) (*auth.Session, error) {
 	var s auth.Session
 	var created, seen, expires int64
-	err := db.q().QueryRowContext(ctx, "SELECT hash, user_id, created_at, last_seen_at, expires_at, second_factor FROM sessions WHERE hash = ?", hash).
+	err := db.q(ctx).QueryRowContext(ctx, "SELECT hash, user_id, created_at, last_seen_at, expires_at, second_factor FROM sessions WHERE hash = ?", hash).
 		Scan(&s.Hash, &s.UserID, &created, &seen, &expires, &s.SecondFactor)
 	if err != nil {
 		return nil, translate(err)
@@ -32,20 +32,20 @@ func (db *DB) Session(ctx context.Context, hash string) (*auth.Session, error) {
 
 // TouchSession records activity on a session.
 func (db *DB) TouchSession(ctx context.Context, hash string, at time.Time) error {
-	_, err := db.q().ExecContext(ctx, "UPDATE sessions SET last_seen_at = ? WHERE hash = ?", micros(at), hash)
+	_, err := db.q(ctx).ExecContext(ctx, "UPDATE sessions SET last_seen_at = ? WHERE hash = ?", micros(at), hash)
 	return translate(err)
 }
 
 // DeleteSession ends a session.
 func (db *DB) DeleteSession(ctx context.Context, hash string) error {
-	_, err := db.q().ExecContext(ctx, "DELETE FROM sessions WHERE hash = ?", hash)
+	_, err := db.q(ctx).ExecContext(ctx, "DELETE FROM sessions WHERE hash = ?", hash)
 	return translate(err)
 }
 
 // DeleteExpiredSessions removes sessions past their absolute limit or idle
 // for longer than idle, and reports how many.
 func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time, idle time.Duration) (int64, error) {
-	res, err := db.q().ExecContext(ctx, "DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?", micros(now), micros(now.Add(-idle)))
+	res, err := db.q(ctx).ExecContext(ctx, "DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?", micros(now), micros(now.Add(-idle)))
 	if err != nil {
 		return 0, translate(err)
 	}
@@ -61,7 +61,7 @@ const tokenColumns = "id, user_id, name, public_id, secret_hash, scopes, created
 
 // CreateToken stores a new API token and sets its id.
 func (db *DB) CreateToken(ctx context.Context, t *auth.Token) error {
-	err := db.q().QueryRowContext(ctx, `INSERT INTO api_tokens (user_id, name, public_id, secret_hash, scopes, created_at, expires_at)
+	err := db.q(ctx).QueryRowContext(ctx, `INSERT INTO api_tokens (user_id, name, public_id, secret_hash, scopes, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		t.UserID, t.Name, t.PublicID, t.SecretHash, strings.Join(t.Scopes, " "), micros(t.CreatedAt), micros(t.ExpiresAt)).Scan(&t.ID)
 	return translate(err)
@@ -69,12 +69,12 @@ func (db *DB) CreateToken(ctx context.Context, t *auth.Token) error {
 
 // TokenByPublicID returns the token with the given public id.
 func (db *DB) TokenByPublicID(ctx context.Context, public string) (*auth.Token, error) {
-	return scanToken(db.q().QueryRowContext(ctx, "SELECT "+tokenColumns+" FROM api_tokens WHERE public_id = ?", public))
+	return scanToken(db.q(ctx).QueryRowContext(ctx, "SELECT "+tokenColumns+" FROM api_tokens WHERE public_id = ?", public))
 }
 
 // Tokens lists a user's tokens, newest first.
 func (db *DB) Tokens(ctx context.Context, userID int64) ([]auth.Token, error) {
-	rows, err := db.q().QueryContext(ctx, "SELECT "+tokenColumns+" FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC, id DESC", userID)
+	rows, err := db.q(ctx).QueryContext(ctx, "SELECT "+tokenColumns+" FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC, id DESC", userID)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -93,7 +93,7 @@ func (db *DB) Tokens(ctx context.Context, userID int64) ([]auth.Token, error) {
 // RevokeToken revokes one of a user's tokens. Revoking a token of another
 // user is reported as not found.
 func (db *DB) RevokeToken(ctx context.Context, userID, tokenID int64) error {
-	res, err := db.q().ExecContext(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL", micros(db.now()), tokenID, userID)
+	res, err := db.q(ctx).ExecContext(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL", micros(db.now()), tokenID, userID)
 	if err != nil {
 		return translate(err)
 	}
@@ -105,7 +105,7 @@ func (db *DB) RevokeToken(ctx context.Context, userID, tokenID int64) error {
 
 // TouchToken records that a token was used.
 func (db *DB) TouchToken(ctx context.Context, id int64, at time.Time) error {
-	_, err := db.q().ExecContext(ctx, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", micros(at), id)
+	_, err := db.q(ctx).ExecContext(ctx, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", micros(at), id)
 	return translate(err)
 }
 
@@ -126,7 +126,7 @@ func scanToken(s scanner) (*auth.Token, error) {
 // Setting returns a deployment setting, or "" when it is not set.
 func (db *DB) Setting(ctx context.Context, key string) (string, error) {
 	var v string
-	err := db.q().QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
+	err := db.q(ctx).QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
 	if err == sql.ErrNoRows {
 		return "", nil
 	}
@@ -135,13 +135,13 @@ func (db *DB) Setting(ctx context.Context, key string) (string, error) {
 
 // SetSetting stores a deployment setting.
 func (db *DB) SetSetting(ctx context.Context, key, value string) error {
-	_, err := db.q().ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+	_, err := db.q(ctx).ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	return translate(err)
 }
 
 // EndSessions ends every session of a user.
 func (db *DB) EndSessions(ctx context.Context, userID int64) error {
-	_, err := db.q().ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ?", userID)
+	_, err := db.q(ctx).ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ?", userID)
 	return translate(err)
 }

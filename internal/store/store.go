@@ -84,7 +84,10 @@ func parseDSN(dsn string) (engine Engine, driver, source string, err error) {
 		}
 	}
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(ON)", "busy_timeout(10000)"} {
+	// secure_delete overwrites deleted content with zeros, so a value
+	// replaced or removed (a shelter's old address) does not linger in the
+	// file's free space.
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(ON)", "busy_timeout(10000)", "secure_delete(ON)"} {
 		q.Add("_pragma", p)
 	}
 	// BEGIN IMMEDIATE takes the write lock when a transaction starts, so
@@ -136,26 +139,30 @@ type queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// tx runs fn in a transaction, committing when it returns nil.
+// tx runs fn in a transaction, committing when it returns nil. Inside
+// Atomic it joins the transaction ctx carries instead, so that a service's
+// whole call commits or rolls back as one.
 func (db *DB) tx(ctx context.Context, fn func(q queryer) error) error {
-	t, err := db.sql.BeginTx(ctx, nil)
-	if err != nil {
-		return translate(err)
+	if u := unitOf(ctx); u != nil {
+		return fn(u.q)
 	}
-	if err := fn(dialectTx{t, db.engine}); err != nil {
-		t.Rollback()
-		return err
-	}
-	return translate(t.Commit())
+	return db.Atomic(ctx, func(ctx context.Context) error { return fn(unitOf(ctx).q) })
 }
 
-// q returns the pool wrapped with the dialect's placeholder rebinding.
-func (db *DB) q() queryer { return dialectTx{db.sql, db.engine} }
+// q returns the transaction ctx carries, or else the pool, wrapped with
+// the dialect's placeholder rebinding.
+func (db *DB) q(ctx context.Context) queryer {
+	if u := unitOf(ctx); u != nil {
+		return u.q
+	}
+	return dialectTx{q: db.sql, engine: db.engine}
+}
 
 // dialectTx rebinds ? placeholders to $n for PostgreSQL.
 type dialectTx struct {
 	q      queryer
 	engine Engine
+	unit   *unit // the transaction's unit, when q is one
 }
 
 func (d dialectTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {

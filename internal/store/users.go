@@ -114,7 +114,7 @@ func (db *DB) SetPassword(ctx context.Context, userID int64, hash, keep string) 
 
 // SetLanguage remembers the language a user chose.
 func (db *DB) SetLanguage(ctx context.Context, userID int64, lang string) error {
-	_, err := db.q().ExecContext(ctx, "UPDATE users SET lang = ? WHERE id = ?", lang, userID)
+	_, err := db.q(ctx).ExecContext(ctx, "UPDATE users SET lang = ? WHERE id = ?", lang, userID)
 	return translate(err)
 }
 
@@ -153,7 +153,7 @@ func (db *DB) Users(ctx context.Context, f UserFilter) ([]account.User, error) {
 }
 
 func (db *DB) users(ctx context.Context, where string, arg any) ([]account.User, error) {
-	rows, err := db.q().QueryContext(ctx, "SELECT "+userColumns+`, r.role FROM users u
+	rows, err := db.q(ctx).QueryContext(ctx, "SELECT "+userColumns+`, r.role FROM users u
 		LEFT JOIN user_roles r ON r.user_id = u.id WHERE `+where+" ORDER BY lower(u.name), u.id, r.role", arg)
 	if err != nil {
 		return nil, translate(err)
@@ -230,9 +230,9 @@ func (db *DB) LoginFailed(ctx context.Context, userID int64, threshold int, lock
 func (db *DB) LoginSucceeded(ctx context.Context, userID int64, newHash string) error {
 	var err error
 	if newHash != "" {
-		_, err = db.q().ExecContext(ctx, "UPDATE users SET failed_logins = 0, locked_until = 0, password_hash = ? WHERE id = ?", newHash, userID)
+		_, err = db.q(ctx).ExecContext(ctx, "UPDATE users SET failed_logins = 0, locked_until = 0, password_hash = ? WHERE id = ?", newHash, userID)
 	} else {
-		_, err = db.q().ExecContext(ctx, "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?", userID)
+		_, err = db.q(ctx).ExecContext(ctx, "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?", userID)
 	}
 	return translate(err)
 }

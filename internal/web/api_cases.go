@@ -14,7 +14,7 @@ import (
 // service with the pages, so the policy and the audit log are the same.
 func (s *Server) registerCaseAPI() {
 	s.handle("GET /api/v1/cases", access.CaseList, s.apiCaseList)
-	s.handle("POST /api/v1/cases/search", access.CaseList, s.apiCaseSearch)
+	s.handle("POST /api/v1/cases/search", access.CaseSearch, s.apiCaseSearch)
 	s.handle("POST /api/v1/cases", access.CaseCreate, s.apiCaseCreate)
 	s.handle("GET /api/v1/cases/{id}", access.CaseRead, s.apiCaseGet)
 	s.handle("PATCH /api/v1/cases/{id}", access.CaseUpdate, s.apiCaseUpdate)

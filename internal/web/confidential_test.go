@@ -11,6 +11,7 @@ import (
 	"puente/internal/casework"
 	"puente/internal/demo"
 	"puente/internal/directory"
+	"puente/internal/htcds"
 	"puente/internal/store"
 )
 
@@ -86,7 +87,7 @@ func pagesToVisit(e *env, ls []directory.Listing) []string {
 		out = append(out, paths...)
 	}
 	for _, pl := range directory.BorderCities {
-		for _, need := range casework.Needs {
+		for _, need := range htcds.Needs {
 			out = append(out, "/directory/match?place="+pl.ID+"&need="+need)
 		}
 		out = append(out, "/cases/1/match?place="+pl.ID+"&need=emergency_shelter")
@@ -112,7 +113,7 @@ func TestNoPageShowsAConfidentialAddress(t *testing.T) {
 		defer func() {
 			// A walk that opens nothing proves nothing: every signed-in
 			// user can at least match services from every city.
-			if who != "anonymous" && ok < len(directory.BorderCities)*len(casework.Needs) {
+			if who != "anonymous" && ok < len(directory.BorderCities)*len(htcds.Needs) {
 				t.Errorf("%s opened only %d of %d pages", who, ok, len(pages))
 			}
 		}()

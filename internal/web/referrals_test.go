@@ -109,9 +109,10 @@ func TestReferralAcrossTheBorder(t *testing.T) {
 }
 
 // TestConfidentialAddressOnlyWithAnActiveReferral refers a woman to the
-// confidential Juárez shelter: the address is on no page until the vetted
-// referrer asks for it while the referral is in force, and that opening is
-// audited; once the referral is withdrawn it cannot be opened.
+// confidential Juárez shelter: the address is on no page, and cannot be
+// opened, until the shelter has accepted; then the assigned caseworker may
+// ask for it, the opening is audited and listed on the referral; once the
+// referral is withdrawn it cannot be opened.
 func TestConfidentialAddressOnlyWithAnActiveReferral(t *testing.T) {
 	e := sqliteEnv(t)
 	var address string
@@ -157,13 +158,30 @@ func TestConfidentialAddressOnlyWithAnActiveReferral(t *testing.T) {
 	if res := cw.post(path+"/send", form("csrf_token", tok)); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("send: %d", res.StatusCode)
 	}
+	// Sent, but not yet accepted: the address stays closed. (An outside
+	// tester opened any shelter's address with a throwaway referral.)
 	view := cw.get(path)
+	if strings.Contains(view.body, address) || strings.Contains(view.body, `id="reveal-address"`) {
+		t.Fatal("the address can be opened before the shelter has accepted")
+	}
+	if res := cw.post(path+"/address", form("csrf_token", tok)); res.StatusCode != http.StatusForbidden || strings.Contains(res.body, address) {
+		t.Fatalf("a referral the shelter never answered opened the address: %d", res.StatusCode)
+	}
+	// The shelter is not on Puente: the caseworker records its yes, given
+	// by phone.
+	if res := cw.post(path+"/respond", form("csrf_token", tok, "to", "accepted")); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("record the acceptance: %d", res.StatusCode)
+	}
+	view = cw.get(path)
 	if strings.Contains(view.body, address) || !strings.Contains(view.body, `id="reveal-address"`) {
 		t.Fatal("the address is shown before it is asked for, or cannot be asked for")
 	}
 	res = cw.post(path+"/address", form("csrf_token", tok))
 	if res.StatusCode != http.StatusOK || !strings.Contains(res.body, address) {
-		t.Fatalf("the vetted referrer with an active referral cannot open the address: %d", res.StatusCode)
+		t.Fatalf("the assigned caseworker of an accepted referral cannot open the address: %d", res.StatusCode)
+	}
+	if !strings.Contains(cw.get(path).body, `id="address-reveals"`) {
+		t.Error("the parties are not shown who opened the address")
 	}
 	if !strings.Contains(e.auditText(t), "directory.location.reveal") {
 		t.Error("opening the address is not audited")

@@ -123,7 +123,7 @@ func (s *Server) handle(pattern string, act access.Action, h handlerFunc) {
 // sensitiveActions are those whose refusal at the route is itself worth an
 // audit entry: someone reaching for survivors' data or the audit log.
 var sensitiveActions = map[access.Action]bool{
-	access.CaseList: true, access.CaseRead: true, access.CaseCreate: true, access.CaseUpdate: true, access.CaseMove: true,
+	access.CaseList: true, access.CaseSearch: true, access.CaseRead: true, access.CaseCreate: true, access.CaseUpdate: true, access.CaseMove: true,
 	access.CaseAssign: true, access.CaseDelete: true, access.ConsentEdit: true, access.BreakGlass: true, access.AuditRead: true,
 	access.ReferralRead: true, access.ReferralSend: true, access.ReferralRespond: true, access.LocationReveal: true,
 	access.DirectoryEdit: true, access.AvailabilityUpdate: true,

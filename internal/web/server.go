@@ -96,12 +96,8 @@ type Store interface {
 	Listings(ctx context.Context) ([]directory.Listing, error)
 	DirectoryVersion(ctx context.Context) (int64, error)
 
-	// Referrals (ui_referrals.go).
-	CreateReferral(ctx context.Context, r *casework.Referral, consent *casework.Consent) error
-	Referral(ctx context.Context, id int64) (*casework.Referral, error)
-	SaveReferralMove(ctx context.Context, r *casework.Referral) error
-	Referrals(ctx context.Context, f casework.ReferralFilter) ([]casework.Referral, error)
-	OverdueReferrals(ctx context.Context, now time.Time) ([]int64, error)
+	// Referrals (ui_referrals.go): the referral service's needs.
+	casework.ReferralStore
 
 	// The directory's own pages: browsing, editing and bed counts
 	// (ui_directory_list.go, ui_directory_edit.go, ui_availability.go).

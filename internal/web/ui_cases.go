@@ -11,6 +11,7 @@ import (
 	"puente/internal/access"
 	"puente/internal/account"
 	"puente/internal/casework"
+	"puente/internal/htcds"
 	"puente/internal/problem"
 	"puente/internal/store"
 )
@@ -20,7 +21,7 @@ import (
 // the audit log; the route's action only lets the right roles reach it.
 func (s *Server) registerCases() {
 	s.handle("GET /cases", access.CaseList, s.caseList)
-	s.handle("POST /cases/search", access.CaseList, s.caseSearch)
+	s.handle("POST /cases/search", access.CaseSearch, s.caseSearch)
 	s.handle("GET /cases/new", access.CaseCreate, s.caseNew)
 	s.handle("POST /cases", access.CaseCreate, s.caseCreate)
 	s.handle("GET /cases/{id}", access.CaseRead, s.caseView)
@@ -45,11 +46,11 @@ type vocab struct {
 }
 
 var caseVocab = vocab{
-	Genders: casework.Genders, VictimStatuses: casework.VictimStatuses, Exploitation: casework.ExploitationTypes,
-	Industries: casework.LaborIndustries, Means: casework.MeansOfControl, Needs: casework.Needs,
-	Stages: casework.EventStages, PerpRoles: casework.PerpetratorRoles, Relations: casework.PerpetratorRelations,
-	ReliefKinds: casework.ReliefKinds, ReliefStatuses: casework.ReliefStatuses, Cooperation: casework.CooperationChoices,
-	CloseReasons: casework.CloseReasons, AgeBands: casework.AgeBands, Purposes: casework.ConsentPurposes,
+	Genders: htcds.Genders, VictimStatuses: htcds.VictimStatuses, Exploitation: htcds.ExploitationTypes,
+	Industries: htcds.LaborIndustries, Means: htcds.MeansOfControl, Needs: htcds.Needs,
+	Stages: htcds.EventStages, PerpRoles: htcds.PerpetratorRoles, Relations: htcds.PerpetratorRelations,
+	ReliefKinds: htcds.ReliefKinds, ReliefStatuses: htcds.ReliefStatuses, Cooperation: htcds.CooperationChoices,
+	CloseReasons: htcds.CloseReasons, AgeBands: htcds.AgeBands, Purposes: casework.ConsentPurposes,
 	ConsentForms: casework.ConsentForms, Classes: access.Classes,
 }
 
@@ -84,7 +85,7 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, q url.Values)
 	if slices.Contains(casework.Statuses, casework.Status(d.Status)) {
 		f.Status = casework.Status(d.Status)
 	}
-	if slices.Contains(casework.ExploitationTypes, d.Exploit) {
+	if slices.Contains(htcds.ExploitationTypes, d.Exploit) {
 		f.Exploitation = d.Exploit
 	}
 	if d.Mine {

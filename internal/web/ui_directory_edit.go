@@ -11,8 +11,8 @@ import (
 
 	"puente/internal/access"
 	"puente/internal/account"
-	"puente/internal/casework"
 	"puente/internal/directory"
+	"puente/internal/htcds"
 	"puente/internal/problem"
 	"puente/internal/store"
 )
@@ -33,7 +33,7 @@ func statusKey(status string) string {
 }
 
 var listingChoices = listingVocab{
-	Needs: casework.Needs, Genders: directory.ServedGenders, Exploitation: directory.ExploitationForms, Costs: directory.Costs,
+	Needs: htcds.Needs, Genders: directory.ServedGenders, Exploitation: directory.ExploitationForms, Costs: directory.Costs,
 	LocationTypes: directory.LocationTypes, Countries: account.Countries,
 	Statuses: func() []statusChoice {
 		out := make([]statusChoice, len(directory.ServiceStatuses))

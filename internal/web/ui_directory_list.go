@@ -10,8 +10,8 @@ import (
 
 	"puente/internal/access"
 	"puente/internal/account"
-	"puente/internal/casework"
 	"puente/internal/directory"
+	"puente/internal/htcds"
 	"puente/internal/i18n"
 	"puente/internal/problem"
 	"puente/internal/store"
@@ -203,7 +203,7 @@ type directoryListData struct {
 func (s *Server) directoryList(w http.ResponseWriter, r *http.Request) error {
 	st := stateOf(r)
 	q := r.URL.Query()
-	d := directoryListData{Needs: casework.Needs, Countries: account.Countries, Country: q.Get("country"), City: q.Get("city"), Need: q.Get("need"),
+	d := directoryListData{Needs: htcds.Needs, Countries: account.Countries, Country: q.Get("country"), City: q.Get("city"), Need: q.Get("need"),
 		CanAdd: access.Allow(st.actor, access.DirectoryEdit, access.Resource{})}
 	listings, err := s.store.DirectoryListings(r.Context(), store.DirectoryFilter{})
 	if err != nil {

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"puente/internal/access"
-	"puente/internal/casework"
 	"puente/internal/directory"
+	"puente/internal/htcds"
 	"puente/internal/i18n"
 	"puente/internal/problem"
 )
@@ -52,7 +52,7 @@ func parseGapFilter(q url.Values, defaultPlaces []string) (gapFilter, error) {
 		g.Places = defaultPlaces
 	}
 	if g.Need != "" {
-		f.OneOf("need", &g.Need, casework.Needs, "")
+		f.OneOf("need", &g.Need, htcds.Needs, "")
 	}
 	f.OneOf("km", &g.Km, gapReaches, gapReaches[len(gapReaches)-1])
 	return g, f.Err()
@@ -117,7 +117,7 @@ type gapRow struct {
 // chart per place (or one across places, for one need) and the table,
 // worst gaps first.
 func (s *Server) directoryGaps(w http.ResponseWriter, r *http.Request) error {
-	d := gapsData{Places: directory.BorderCities, Needs: casework.Needs, Profiles: directory.GapProfiles, Reaches: gapReaches,
+	d := gapsData{Places: directory.BorderCities, Needs: htcds.Needs, Profiles: directory.GapProfiles, Reaches: gapReaches,
 		CSVAll: "/directory/gaps.csv"}
 	f, err := parseGapFilter(r.URL.Query(), gapPagePlaces)
 	d.F = f
@@ -238,7 +238,7 @@ func gapCharts(lang string, f gapFilter, gaps []directory.Gap) []gapChart {
 	var out []gapChart
 	for _, p := range places {
 		ch := newChart(lang, "gap-chart-"+p.ID, i18n.T(lang, "gaps.chart.by_need", p.Name))
-		for _, n := range casework.Needs {
+		for _, n := range htcds.Needs {
 			ch.addRow(lang, i18n.T(lang, "need."+n), func(profile string) *directory.Gap { return cell[key{p.ID, n, profile}] })
 		}
 		out = append(out, ch.done())

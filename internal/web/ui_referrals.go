@@ -324,6 +324,7 @@ type referralViewData struct {
 	Overdue      bool
 	Confidential bool
 	CanReveal    bool
+	Reveals      []casework.Reveal // who opened the confidential address
 	Address      *directory.Location
 	PublicPlace  *directory.Location
 	Shared       *casework.Case
@@ -366,7 +367,7 @@ func (s *Server) renderReferral(w http.ResponseWriter, r *http.Request, status i
 		d.Next = casework.NextReferral(ref.Status, casework.Receiver)
 	}
 	d.CanRevoke = d.Sender && slices.Contains(casework.NextReferral(ref.Status, casework.Sender), casework.RefRevoked)
-	if err := s.referralPlace(r, &d, res); err != nil {
+	if err := s.referralPlace(r, &d); err != nil {
 		return err
 	}
 	if a.OrgID == ref.ToOrgID {
@@ -381,36 +382,52 @@ func (s *Server) renderReferral(w http.ResponseWriter, r *http.Request, status i
 	if d.OrgName, err = s.orgNames(r); err != nil {
 		return err
 	}
+	// The names of both parties' people: each side sees who moved the
+	// referral, and the shelter who opened its address.
 	d.UserName = map[int64]string{}
-	users, err := s.store.Users(ctx, store.UserFilter{OrgID: a.OrgID})
-	if err != nil {
-		return err
-	}
-	for _, u := range users {
-		d.UserName[u.ID] = u.Name
+	for _, org := range []int64{ref.FromOrgID, ref.ToOrgID} {
+		if org == 0 {
+			continue
+		}
+		users, err := s.store.Users(ctx, store.UserFilter{OrgID: org})
+		if err != nil {
+			return err
+		}
+		for _, u := range users {
+			d.UserName[u.ID] = u.Name
+		}
 	}
 	return s.render(w, r, status, "referral_view.html", "referrals.view_title", d)
 }
 
 // referralPlace says where the service is: the public address of an open
-// location; for a confidential one, only whether the reader may open it.
-func (s *Server) referralPlace(r *http.Request, d *referralViewData, res access.Resource) error {
+// location; for a confidential one, only whether the reader may open it,
+// and who has opened it.
+func (s *Server) referralPlace(r *http.Request, d *referralViewData) error {
 	if d.Ref.LocationID == "" {
 		return nil
 	}
-	l, err := s.store.Listing(r.Context(), d.Ref.ServiceAtLocationID)
-	if problem.Is(err, problem.NotFound) {
-		return nil // the listing left the directory since
-	} else if err != nil {
+	ctx, rq := r.Context(), caseRequest(r)
+	pa, err := s.referrals.Place(ctx, rq, d.Ref)
+	if err != nil {
 		return err
 	}
-	if !l.Location.Confidential {
-		d.PublicPlace = &l.Location
+	if !pa.Confidential {
+		l, err := s.store.Listing(ctx, d.Ref.ServiceAtLocationID)
+		if problem.Is(err, problem.NotFound) {
+			return nil // the listing left the directory since
+		} else if err != nil {
+			return err
+		}
+		if !l.Location.Confidential {
+			d.PublicPlace = &l.Location
+		}
 		return nil
 	}
 	d.Confidential = true
-	d.CanReveal = d.Address == nil && access.Allow(caseRequest(r).Actor, access.LocationReveal, res)
-	return nil
+	d.CanReveal = d.Address == nil && pa.CanReveal
+	d.Reveals, err = s.referrals.RevealsOf(ctx, rq, d.Ref)
+	return err
 }
 
 func (s *Server) referralSend(w http.ResponseWriter, r *http.Request) error {
@@ -440,19 +457,17 @@ func (s *Server) moveReferral(w http.ResponseWriter, r *http.Request, to casewor
 	return redirect(w, r, "/referrals/"+strconv.FormatInt(id, 10), flash)
 }
 
-// referralAddress opens a confidential location's address for a vetted
-// partner with an active referral. It is a POST, so that every opening is
-// deliberate and audited, and the address is never in a URL or a cache.
+// referralAddress opens a confidential location's address for the case's
+// assigned caseworker once the shelter has accepted the referral (or for
+// the shelter's own staff). It is a POST, so that every opening is
+// deliberate, audited and shown to the shelter, and the address is never
+// in a URL or a cache.
 func (s *Server) referralAddress(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
-	ref, err := s.referrals.RevealLocation(r.Context(), caseRequest(r), id)
-	if err != nil {
-		return err
-	}
-	loc, err := s.store.ConfidentialLocation(r.Context(), ref.LocationID)
+	loc, err := s.referrals.RevealLocation(r.Context(), caseRequest(r), id)
 	if err != nil {
 		return err
 	}

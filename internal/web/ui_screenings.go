@@ -9,6 +9,7 @@ import (
 	"puente/internal/access"
 	"puente/internal/casework"
 	"puente/internal/glossary"
+	"puente/internal/htcds"
 	"puente/internal/interview"
 	"puente/internal/problem"
 	"puente/internal/screening"
@@ -328,7 +329,7 @@ func (s *Server) screeningOpenCase(w http.ResponseWriter, r *http.Request) error
 	}
 	c := &casework.Case{Profile: casework.Profile{Exploitation: forms, VictimStatus: "possible", VictimStatusBy: "screening"}}
 	if rec.Age != nil {
-		c.Profile.AgeBand = casework.AgeBand(*rec.Age)
+		c.Profile.AgeBand = htcds.AgeBand(*rec.Age)
 	}
 	if err := s.cases.Create(ctx, rq, c); err != nil {
 		return err

@@ -1,4 +1,7 @@
-package casework
+// Package htcds holds the case vocabulary Puente shares across its parts:
+// the values of the Human Trafficking Case Data Standard it records, needs
+// and referrals match on, and statistics count. It is data, nothing else.
+package htcds
 
 // The vocabularies below follow the Human Trafficking Case Data Standard
 // (HTCDS 2.0, IOM/Polaris) and the CTDC codebook built on it, so that

@@ -8,7 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"puente/internal/access"
+	"puente/internal/admin"
+	"puente/internal/audit"
 	"puente/internal/hsds"
 	"puente/internal/store"
 )
@@ -158,11 +162,23 @@ func saveHSDS(ctx context.Context, db *store.DB, src *hsdsSource, out io.Writer)
 	saved := 0
 	for i := range listings {
 		l := &listings[i]
-		if err := db.SaveListing(ctx, l); err != nil {
+		err := db.Atomic(ctx, func(ctx context.Context) error {
+			if err := db.SaveListing(ctx, l); err != nil {
+				return err
+			}
+			sal := store.ServiceAtLocationID(l.Service.ID, l.Location.ID)
+			return db.AppendAudit(ctx, audit.Of(admin.Operator, time.Now(), access.DirectoryEdit, "listing:"+sal,
+				access.Decision{Allowed: true, Reason: "command line"}, "imported"))
+		})
+		if err != nil {
 			rejected = append(rejected, hsds.Rejection{ID: l.Service.ID + " at " + l.Location.ID, Reason: describe(err)})
 			continue
 		}
 		saved++
+	}
+	note := fmt.Sprintf("saved=%d rejected=%d", saved, len(rejected))
+	if err := db.AppendAudit(ctx, audit.Of(admin.Operator, time.Now(), "directory.import", "", access.Decision{Allowed: true, Reason: "command line"}, note)); err != nil {
+		return err
 	}
 	fmt.Fprintf(out, "Read %s; imported %d listings; rejected %d.\n", src.what, saved, len(rejected))
 	for _, r := range rejected {

@@ -42,6 +42,7 @@ Commands:
   serve      run the web app and JSON API
   migrate    bring the database schema up to date
   user add   create a user (the first administrator, for instance)
+  user confirm       agree to a user's roles for an organization with no supervisor
   user reset-2fa     turn off a user's two-step verification (lost phone)
   keys rotate        rotate the key-encryption key, re-wrapping every data key
   audit verify       check the audit log's hash chain and signed checkpoints

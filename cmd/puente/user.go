@@ -10,8 +10,11 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
+	"puente/internal/access"
 	"puente/internal/account"
+	"puente/internal/admin"
 	"puente/internal/audit"
 	"puente/internal/password"
 	"puente/internal/problem"
@@ -48,11 +51,14 @@ func runUser(ctx context.Context, args []string, out, errOut io.Writer) error {
 		}
 		return nil
 	}
-	if args[0] == "reset-2fa" {
+	switch args[0] {
+	case "reset-2fa":
 		return runReset2FA(ctx, args[1:], out, errOut)
-	}
-	if args[0] != "add" {
-		return fmt.Errorf("user: unknown subcommand %q (want add or reset-2fa)", args[0])
+	case "confirm":
+		return runUserConfirm(ctx, args[1:], out, errOut)
+	case "add":
+	default:
+		return fmt.Errorf("user: unknown subcommand %q (want add, confirm or reset-2fa)", args[0])
 	}
 	fs := newFlagSet("user add", userAddHelp, out)
 	var d dataFlags
@@ -93,19 +99,20 @@ func runUser(ctx context.Context, args []string, out, errOut io.Writer) error {
 		return err
 	}
 	defer db.Close()
+	// The operator holds the database and the keys: the policy does not
+	// stand in their way, but the audit log records what they did, and
+	// the account's roles are in force at once.
+	svc := &admin.Service{Store: db}
 	if *newOrg != "" {
 		o := account.Organization{Name: *newOrg, Country: account.Country(*country), Kind: account.OrgKind(*kind)}
-		if err := db.CreateOrganization(ctx, &o); err != nil {
+		if err := svc.CreateOrganization(ctx, admin.Operator, &o); err != nil {
 			return fmt.Errorf("user add: organization: %s", describe(err))
 		}
 		fmt.Fprintf(out, "Created organization %d: %s\n", o.ID, o.Name)
 		*orgID = o.ID
 	}
 	u.OrgID = *orgID
-	if u.PasswordHash, err = password.Hash(pw, password.Default); err != nil {
-		return err
-	}
-	if err := db.CreateUser(ctx, &u); err != nil {
+	if err := svc.CreateUser(ctx, admin.Operator, &u, pw); err != nil {
 		return fmt.Errorf("user add: %s", describe(err))
 	}
 	fmt.Fprintf(out, "Created user %d: %s (%s)\n", u.ID, u.Email, strings.Trim(fmt.Sprint(u.Roles), "[]"))
@@ -178,15 +185,63 @@ func runReset2FA(ctx context.Context, args []string, out, errOut io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("user reset-2fa: no user with that email")
 	}
-	if err := db.DisableTOTP(ctx, u.ID); err != nil {
+	err = db.Atomic(ctx, func(ctx context.Context) error {
+		if err := db.DisableTOTP(ctx, u.ID); err != nil {
+			return err
+		}
+		if err := db.EndAccess(ctx, u.ID); err != nil {
+			return err
+		}
+		return db.AppendAudit(ctx, audit.Of(admin.Operator, time.Now(), "auth.mfa_reset", fmt.Sprintf("user:%d", u.ID),
+			access.Decision{Allowed: true, Reason: "command line"}, "sessions ended, tokens revoked"))
+	})
+	if err != nil {
 		return err
 	}
-	if err := db.EndSessions(ctx, u.ID); err != nil {
+	fmt.Fprintf(out, "Two-step verification is off for user %d; their sessions are ended and their API tokens revoked.\n", u.ID)
+	return nil
+}
+
+const userConfirmHelp = `Usage: puente user confirm --email EMAIL [--data DIR] [--db URL]
+
+Agrees, for the user's organization, to the organization and roles an
+administrator gave them, as a supervisor of that organization would in the
+web app. Use it only for an organization that has no supervisor to ask,
+and only after asking the organization: until then the roles do not open
+its cases. The agreement is recorded in the audit log.
+
+Example:
+  puente user confirm --email luis@example.org
+`
+
+func runUserConfirm(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := newFlagSet("user confirm", userConfirmHelp, out)
+	var d dataFlags
+	d.register(fs)
+	email := fs.String("email", "", "the user's `email`")
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if err := db.AppendAudit(ctx, &audit.Entry{Roles: "operator", Action: "auth.mfa_reset", Record: fmt.Sprintf("user:%d", u.ID), Decision: audit.Allow, Reason: "cli", RequestID: "cli"}); err != nil {
+	addr, key := account.NormalizeEmail(*email)
+	if key != "" {
+		return fmt.Errorf("user confirm: --email: %s", key)
+	}
+	db, _, err := d.open(ctx, errOut)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "Two-step verification is off for user %d, and their sessions are ended.\n", u.ID)
+	defer db.Close()
+	u, err := db.UserByEmail(ctx, addr)
+	if err != nil {
+		return fmt.Errorf("user confirm: no user with that email")
+	}
+	if len(u.Pending()) == 0 {
+		fmt.Fprintf(out, "User %d waits for nothing: their roles are in force.\n", u.ID)
+		return nil
+	}
+	if err := (&admin.Service{Store: db}).ConfirmMembership(ctx, admin.Operator, u.ID); err != nil {
+		return fmt.Errorf("user confirm: %s", describe(err))
+	}
+	fmt.Fprintf(out, "User %d now works in organization %d as %s.\n", u.ID, u.OrgID, strings.Trim(fmt.Sprint(u.Roles), "[]"))
 	return nil
 }

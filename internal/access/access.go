@@ -25,6 +25,13 @@ const (
 	ManageOrganizations Action = "organizations.manage"
 	ViewUsers           Action = "users.view"
 	ManageUsers         Action = "users.manage"
+	// ChangeAccess changes what an account may reach: its roles, its
+	// organization, whether it is disabled, its password. Resource.Subject
+	// is the account: nobody changes their own (separation of duties).
+	ChangeAccess Action = "users.change_access"
+	// ConfirmMembership agrees, for an organization (Resource.OrgID), to
+	// an account joining it or taking new roles in it (Resource.Subject).
+	ConfirmMembership Action = "users.confirm"
 
 	// Case actions. Reading is decided per sensitivity class.
 	CaseCreate Action = "case.create"
@@ -75,7 +82,7 @@ const NoMember int64 = -1
 
 // Actions lists every action, for tests that walk the whole policy.
 var Actions = []Action{
-	Public, SignedIn, ManageOwnAccount, ViewOrganizations, ManageOrganizations, ViewUsers, ManageUsers,
+	Public, SignedIn, ManageOwnAccount, ViewOrganizations, ManageOrganizations, ViewUsers, ManageUsers, ChangeAccess, ConfirmMembership,
 	CaseCreate, CaseList, CaseSearch, CaseRead, CaseUpdate, CaseMove, CaseAssign, CaseDelete, ConsentEdit, BreakGlass, AuditRead,
 	ScreeningRun, ScreeningRead,
 	DirectoryEdit, AvailabilityUpdate, LocationReveal, ReferralRead, ReferralSend, ReferralRespond,
@@ -103,7 +110,7 @@ var Scopes = map[string][]Action{
 	"organizations:read":  {ViewOrganizations},
 	"organizations:write": {ViewOrganizations, ManageOrganizations},
 	"users:read":          {ViewUsers},
-	"users:write":         {ViewUsers, ManageUsers},
+	"users:write":         {ViewUsers, ManageUsers, ChangeAccess},
 	"cases:read":          {CaseList, CaseSearch, CaseRead},
 	"cases:write":         {CaseList, CaseSearch, CaseRead, CaseCreate, CaseUpdate, CaseMove, CaseAssign, ConsentEdit, CaseDelete, BreakGlass},
 	"screenings:read":     {SignedIn, ScreeningRead},
@@ -123,13 +130,22 @@ type Actor struct {
 }
 
 // ActorFor returns the actor for a signed-in user of org (which may be nil
-// when the organization is unknown; the actor is then not vetted).
+// when the organization is unknown; the actor is then not vetted). The
+// actor has the roles in force, not those waiting for the organization's
+// agreement (account.User.InForce).
 func ActorFor(u *account.User, org *account.Organization) Actor {
-	a := Actor{UserID: u.ID, OrgID: u.OrgID, Roles: u.Roles}
+	a := Actor{UserID: u.ID, OrgID: u.OrgID, Roles: u.InForce()}
 	if org != nil && org.ID == u.OrgID && !org.Disabled {
 		a.OrgVetted = org.Vetted
 	}
 	return a
+}
+
+// Request is who is asking, and the request id that ties an audit entry
+// to the server's log line.
+type Request struct {
+	Actor     Actor
+	RequestID string
 }
 
 // Anonymous is the actor for a request with no valid credentials.
@@ -168,6 +184,7 @@ type Resource struct {
 	Grants   []Grant // the survivor's consents
 	Glass    []Glass // emergency access
 	Creator  int64   // who created the record, for screenings
+	Subject  int64   // the account acted on, for user actions
 	ToOrgID  int64   // a referral's receiving organization
 	Active   bool    // a referral is in force: sent, accepted or in service
 	Accepted bool    // a referral was accepted: accepted or in service
@@ -218,6 +235,21 @@ func Decide(a Actor, act Action, r Resource) Decision {
 		return allow("own account")
 	case ManageOrganizations, ManageUsers:
 		return roleDecision(has(account.Admin), "admin")
+	case ChangeAccess:
+		if r.Subject != 0 && r.Subject == a.UserID {
+			return deny("separation of duties: not one's own access")
+		}
+		return roleDecision(has(account.Admin), "admin")
+	case ConfirmMembership:
+		switch {
+		case r.Subject != 0 && r.Subject == a.UserID:
+			return deny("separation of duties: not one's own membership")
+		case r.OrgID == 0:
+			return roleDecision(has(account.Supervisor), "supervisor")
+		case r.OrgID != a.OrgID:
+			return deny("another organization")
+		}
+		return roleDecision(has(account.Supervisor), "supervisor of the organization")
 	case ViewUsers:
 		if has(account.Admin) {
 			return allow("admin")

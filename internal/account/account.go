@@ -113,6 +113,13 @@ type User struct {
 	Lang     string `json:"lang"`
 	Disabled bool   `json:"disabled"`
 
+	// ConfirmedOrgID and ConfirmedRoles are the organization and the roles
+	// in it that the organization has agreed to (see InForce). Roles an
+	// administrator gives, or a move into another organization, wait for
+	// a supervisor of that organization; taking a role away is at once.
+	ConfirmedOrgID int64  `json:"-"`
+	ConfirmedRoles []Role `json:"-"`
+
 	PasswordHash string    `json:"-"`
 	FailedLogins int       `json:"-"`
 	LockedUntil  time.Time `json:"-"`
@@ -120,8 +127,54 @@ type User struct {
 	UpdatedAt    time.Time `json:"updated_at"`
 }
 
-// Has reports whether the user holds role.
+// Has reports whether the user holds role, in force or not.
 func (u *User) Has(role Role) bool { return slices.Contains(u.Roles, role) }
+
+// InForce returns the roles the user may act in now. Admin is the
+// network's and is in force as given. Every other role works inside the
+// user's organization, on its survivors' records, and is in force only
+// once that organization has agreed to it: a supervisor of it confirmed
+// the user there with that role. Until then an administrator who moved
+// someone (or themselves, through another account) into an organization
+// has opened nothing of its cases.
+func (u User) InForce() []Role {
+	var out []Role
+	for _, r := range u.Roles {
+		if r == Admin || (u.ConfirmedOrgID == u.OrgID && slices.Contains(u.ConfirmedRoles, r)) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Pending returns the roles the user holds that wait for their
+// organization's agreement.
+func (u User) Pending() []Role {
+	var out []Role
+	for _, r := range u.Roles {
+		if !slices.Contains(u.InForce(), r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Agreed marks the user's organization and roles as agreed by it.
+func (u *User) Agreed() {
+	u.ConfirmedOrgID, u.ConfirmedRoles = u.OrgID, slices.Clone(u.Roles)
+}
+
+// Narrowed keeps agreed only the roles the user still holds: giving up a
+// role needs nobody's agreement.
+func (u *User) Narrowed() {
+	var keep []Role
+	for _, r := range u.ConfirmedRoles {
+		if slices.Contains(u.Roles, r) {
+			keep = append(keep, r)
+		}
+	}
+	u.ConfirmedRoles = keep
+}
 
 // Normalize cleans the user's fields in place and reports every field that
 // breaks a rule. It does not look at the password.

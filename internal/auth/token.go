@@ -14,12 +14,17 @@ const TokenPrefix = "puente_"
 // stored only as a hash. It acts for one user, within its scopes, until it
 // expires or is revoked.
 type Token struct {
-	ID         int64      `json:"id"`
-	UserID     int64      `json:"user_id"`
-	Name       string     `json:"name"`
-	PublicID   string     `json:"public_id"`
-	SecretHash string     `json:"-"`
-	Scopes     []string   `json:"scopes"`
+	ID         int64    `json:"id"`
+	UserID     int64    `json:"user_id"`
+	Name       string   `json:"name"`
+	PublicID   string   `json:"public_id"`
+	SecretHash string   `json:"-"`
+	Scopes     []string `json:"scopes"`
+	// Roles and OrgID are what the account could do when the token was
+	// made: the roles in force then, in that organization. The token never
+	// does more, whatever the account is given later.
+	Roles      []string   `json:"roles"`
+	OrgID      int64      `json:"organization_id"`
 	CreatedAt  time.Time  `json:"created_at"`
 	ExpiresAt  time.Time  `json:"expires_at"`
 	LastUsedAt *time.Time `json:"last_used_at,omitempty"`

@@ -30,6 +30,7 @@ func TestNameSearchMatchesOnlyReadableIdentities(t *testing.T) {
 		c := w.newCase(t) // Canario Prueba, assigned to w.worker
 		user := func(o *account.Organization, email string, r account.Role) *account.User {
 			u := &account.User{OrgID: o.ID, Email: email, Name: "X", Roles: []account.Role{r}, PasswordHash: "x"}
+			u.Agreed()
 			if err := db.CreateUser(ctx, u); err != nil {
 				t.Fatal(err)
 			}

@@ -121,7 +121,7 @@ func (s *Referrals) decideOn(ctx context.Context, rq Request, act access.Action,
 	if r.ID == 0 {
 		rec = record(r.CaseID)
 	}
-	if err := s.Store.AppendAudit(ctx, rq.Entry(s.now(), act, rec, d, note)); err != nil {
+	if err := s.Store.AppendAudit(ctx, audit.Of(rq, s.now(), act, rec, d, note)); err != nil {
 		return err
 	}
 	switch {
@@ -137,7 +137,7 @@ func (s *Referrals) decideOn(ctx context.Context, rq Request, act access.Action,
 func (s *Referrals) load(ctx context.Context, rq Request, act access.Action, id int64) (*Referral, error) {
 	r, err := s.Store.Referral(ctx, id)
 	if problem.Is(err, problem.NotFound) {
-		if lerr := s.Store.AppendAudit(ctx, rq.Entry(s.now(), act, referralRecord(id), access.Decision{Reason: "no such referral"}, "")); lerr != nil {
+		if lerr := s.Store.AppendAudit(ctx, audit.Of(rq, s.now(), act, referralRecord(id), access.Decision{Reason: "no such referral"}, "")); lerr != nil {
 			return nil, lerr
 		}
 	}
@@ -302,7 +302,7 @@ func (s *Referrals) markReferred(ctx context.Context, rq Request, r *Referral) e
 	if err := s.Store.MoveCase(ctx, r.CaseID, t); err != nil {
 		return err
 	}
-	return s.Store.AppendAudit(ctx, rq.Entry(s.now(), access.CaseMove, record(r.CaseID),
+	return s.Store.AppendAudit(ctx, audit.Of(rq, s.now(), access.CaseMove, record(r.CaseID),
 		access.Decision{Allowed: true, Reason: "referral sent"}, "to=referred "+referralRecord(r.ID)))
 }
 
@@ -324,7 +324,7 @@ func (s *Referrals) endConsent(ctx context.Context, rq Request, r *Referral) err
 		if err := s.Store.RevokeConsent(ctx, r.CaseID, c.ID, rq.Actor.UserID); err != nil {
 			return err
 		}
-		return s.Store.AppendAudit(ctx, rq.Entry(s.now(), access.ConsentEdit, record(r.CaseID),
+		return s.Store.AppendAudit(ctx, audit.Of(rq, s.now(), access.ConsentEdit, record(r.CaseID),
 			access.Decision{Allowed: true, Reason: "referral " + string(r.Status)}, "revoke consent="+strconv.FormatInt(c.ID, 10)))
 	}
 	return nil
@@ -341,7 +341,7 @@ func (s *Referrals) Queue(ctx context.Context, rq Request, f ReferralFilter) (ou
 	err = s.Store.Atomic(ctx, func(ctx context.Context) error {
 		d := access.Decide(rq.Actor, access.ReferralRead, access.Resource{})
 		if !d.Allowed {
-			if err := s.Store.AppendAudit(ctx, rq.Entry(s.now(), access.ReferralRead, "", d, "queue")); err != nil {
+			if err := s.Store.AppendAudit(ctx, audit.Of(rq, s.now(), access.ReferralRead, "", d, "queue")); err != nil {
 				return err
 			}
 			return problem.New(problem.Forbidden, "error.forbidden")
@@ -353,7 +353,7 @@ func (s *Referrals) Queue(ctx context.Context, rq Request, f ReferralFilter) (ou
 		if out, err = s.Store.Referrals(ctx, f); err != nil {
 			return err
 		}
-		return s.Store.AppendAudit(ctx, rq.Entry(s.now(), access.ReferralRead, "", d, "queue shown="+strconv.Itoa(len(out))))
+		return s.Store.AppendAudit(ctx, audit.Of(rq, s.now(), access.ReferralRead, "", d, "queue shown="+strconv.Itoa(len(out))))
 	})
 	return out, err
 }
@@ -382,7 +382,7 @@ func (s *Referrals) ForCase(ctx context.Context, rq Request, caseID int64) (out 
 			return nil
 		}
 		d := access.Decision{Allowed: true, Reason: "party to the referrals of the case"}
-		return s.Store.AppendAudit(ctx, rq.Entry(s.now(), access.ReferralRead, record(caseID), d, "shown="+strconv.Itoa(len(out))))
+		return s.Store.AppendAudit(ctx, audit.Of(rq, s.now(), access.ReferralRead, record(caseID), d, "shown="+strconv.Itoa(len(out))))
 	})
 	return out, err
 }
@@ -452,7 +452,7 @@ func (s *Referrals) RevealLocation(ctx context.Context, rq Request, id int64) (l
 		res.Custodian = access.PlaceOf(custodian).Custodian
 		note := "dir_location:" + r.LocationID
 		if access.Allow(rq.Actor, access.LocationReveal, res) && !s.Reveals.Allow("user:"+strconv.FormatInt(rq.Actor.UserID, 10), s.now()) {
-			e := rq.Entry(s.now(), access.LocationReveal, referralRecord(r.ID), access.Decision{Reason: "too many openings"}, note)
+			e := audit.Of(rq, s.now(), access.LocationReveal, referralRecord(r.ID), access.Decision{Reason: "too many openings"}, note)
 			if err := s.Store.AppendAudit(ctx, e); err != nil {
 				return err
 			}
@@ -505,7 +505,7 @@ func (s *Referrals) Expire(ctx context.Context) (int, error) {
 			if err := s.Store.SaveReferralMove(ctx, r); err != nil {
 				return err
 			}
-			e := system.Entry(now, expireAction, referralRecord(id), access.Decision{Allowed: true, Reason: "no answer in time"}, "")
+			e := audit.Of(system, now, expireAction, referralRecord(id), access.Decision{Allowed: true, Reason: "no answer in time"}, "")
 			if err := s.Store.AppendAudit(ctx, e); err != nil {
 				return err
 			}

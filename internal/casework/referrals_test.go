@@ -137,6 +137,7 @@ func TestReferralPartiesOnly(t *testing.T) {
 			t.Fatal(err)
 		}
 		stranger := &account.User{OrgID: third.ID, Email: "x@tercera.example", Name: "X", Roles: []account.Role{account.Supervisor}, PasswordHash: "x"}
+		stranger.Agreed()
 		if err := db.CreateUser(ctx, stranger); err != nil {
 			t.Fatal(err)
 		}

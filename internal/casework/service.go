@@ -79,12 +79,8 @@ const (
 // matches more is too broad to be useful and is refused.
 const MaxSearchMatches = 2000
 
-// Request carries who is asking and the request id that ties the audit
-// entry to the server's log line.
-type Request struct {
-	Actor     access.Actor
-	RequestID string
-}
+// Request is who is asking, for the services and their audit entries.
+type Request = access.Request
 
 func record(id int64) string { return "case:" + strconv.FormatInt(id, 10) }
 
@@ -123,33 +119,7 @@ func (s *Service) log(ctx context.Context, rq Request, act access.Action, id int
 	if id != 0 {
 		rec = record(id)
 	}
-	return s.Store.AppendAudit(ctx, rq.Entry(s.now(), act, rec, d, note))
-}
-
-// Entry builds the audit entry for a decision about a record made for the
-// request: who, with which roles, for which organization, what, and why.
-// note adds codes to the reason (classes read, a filter); never values
-// someone typed, which are checked before any entry is made.
-func (rq Request) Entry(at time.Time, act access.Action, record string, d access.Decision, note string) *audit.Entry {
-	decision := audit.Deny
-	if d.Allowed {
-		decision = audit.Allow
-		if d.Reason == "break-the-glass" {
-			decision = audit.BreakGlass
-		}
-	}
-	reason := d.Reason
-	if note != "" {
-		reason += "; " + note
-	}
-	roles := make([]string, len(rq.Actor.Roles))
-	for i, r := range rq.Actor.Roles {
-		roles[i] = string(r)
-	}
-	return &audit.Entry{
-		At: at, ActorID: rq.Actor.UserID, Roles: strings.Join(roles, ","), OrgID: rq.Actor.OrgID,
-		Action: string(act), Record: record, Decision: decision, Reason: reason, RequestID: rq.RequestID,
-	}
+	return s.Store.AppendAudit(ctx, audit.Of(rq, s.now(), act, rec, d, note))
 }
 
 // resource loads what the policy needs; a missing case is audited as a

@@ -47,6 +47,7 @@ func newWorld(t *testing.T, db *store.DB) *world {
 	}
 	user := func(o *account.Organization, email string, r account.Role) *account.User {
 		u := &account.User{OrgID: o.ID, Email: email, Name: "X", Roles: []account.Role{r}, PasswordHash: "x"}
+		u.Agreed()
 		if err := db.CreateUser(ctx, u); err != nil {
 			t.Fatal(err)
 		}

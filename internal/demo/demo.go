@@ -128,6 +128,7 @@ func Seed(ctx context.Context, s Store, hash func(string) (string, error), now t
 	var userIDs []int64
 	for _, du := range users {
 		u := account.User{OrgID: orgs[du.org].ID, Email: du.local + "@" + Domain, Name: du.name, Roles: []account.Role{du.role}, Lang: du.lang, PasswordHash: h}
+		u.Agreed() // the fictional organizations agreed to their fictional staff
 		if err := s.CreateUser(ctx, &u); err != nil {
 			return nil, fmt.Errorf("seed demo: %s: %w", u.Email, err)
 		}

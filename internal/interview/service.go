@@ -28,6 +28,7 @@ type Summary struct {
 
 // Store is what the interview service needs from storage.
 type Store interface {
+	Atomic(ctx context.Context, fn func(ctx context.Context) error) error
 	CreateScreening(ctx context.Context, r *Record) error
 	Screening(ctx context.Context, id int64) (*Record, error)
 	SaveScreening(ctx context.Context, r *Record) error
@@ -37,7 +38,8 @@ type Store interface {
 	AppendAudit(ctx context.Context, e *audit.Entry) error
 }
 
-// Service is the one way to stored screenings.
+// Service is the one way to stored screenings. Each call is one
+// transaction with its audit entry, as the case service's are.
 type Service struct {
 	Store    Store
 	Protocol *screening.Protocol
@@ -58,7 +60,7 @@ func (s *Service) log(ctx context.Context, rq casework.Request, act access.Actio
 	if id != 0 {
 		rec = record(id)
 	}
-	return s.Store.AppendAudit(ctx, rq.Entry(s.now(), act, rec, d, note))
+	return s.Store.AppendAudit(ctx, audit.Of(rq, s.now(), act, rec, d, note))
 }
 
 // load fetches a screening and checks act on it; a refusal is audited and
@@ -89,44 +91,66 @@ func (s *Service) load(ctx context.Context, rq casework.Request, act access.Acti
 
 // Start opens a new interview for the actor's organization.
 func (s *Service) Start(ctx context.Context, rq casework.Request, r *Record) error {
-	d := access.Decide(rq.Actor, access.ScreeningRun, access.Resource{OrgID: rq.Actor.OrgID, Now: s.now()})
-	if !d.Allowed {
-		if err := s.log(ctx, rq, access.ScreeningRun, 0, d, "start"); err != nil {
-			return err
-		}
-		return problem.New(problem.Forbidden, "error.forbidden")
-	}
 	r.OrgID, r.CreatedBy, r.Status = rq.Actor.OrgID, rq.Actor.UserID, InProgress
 	r.ProtocolVersion = s.Protocol.Version()
 	if err := r.Normalize(); err != nil {
 		return err
 	}
-	if err := s.Store.CreateScreening(ctx, r); err != nil {
-		return err
+	return s.Store.Atomic(ctx, func(ctx context.Context) error {
+		d := access.Decide(rq.Actor, access.ScreeningRun, access.Resource{OrgID: rq.Actor.OrgID, Now: s.now()})
+		if !d.Allowed {
+			if err := s.log(ctx, rq, access.ScreeningRun, 0, d, "start"); err != nil {
+				return err
+			}
+			return problem.New(problem.Forbidden, "error.forbidden")
+		}
+		if err := s.Store.CreateScreening(ctx, r); err != nil {
+			return err
+		}
+		return s.log(ctx, rq, access.ScreeningRun, r.ID, d, "start")
+	})
+}
+
+// in runs fn on the screening id, loaded and decided for act, in one
+// transaction, and returns the record fn left.
+func (s *Service) in(ctx context.Context, rq casework.Request, act access.Action, id int64, fn func(ctx context.Context, r *Record) error) (*Record, error) {
+	var out *Record
+	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
+		r, err := s.load(ctx, rq, act, id)
+		if err != nil {
+			return err
+		}
+		out = r
+		return fn(ctx, r)
+	})
+	if err != nil {
+		return nil, err
 	}
-	return s.log(ctx, rq, access.ScreeningRun, r.ID, d, "start")
+	return out, nil
 }
 
 // Get returns a stored screening.
 func (s *Service) Get(ctx context.Context, rq casework.Request, id int64) (*Record, error) {
-	return s.load(ctx, rq, access.ScreeningRead, id)
+	return s.in(ctx, rq, access.ScreeningRead, id, func(context.Context, *Record) error { return nil })
 }
 
 // Answer records answers (merged over the earlier ones) and, when notes is
 // not nil, the interviewer's notes. Every indicator id and value is checked
 // against the protocol: nothing unknown is stored.
 func (s *Service) Answer(ctx context.Context, rq casework.Request, id int64, answers screening.Answers, notes *string, age *int) (*Record, error) {
-	r, err := s.load(ctx, rq, access.ScreeningRun, id)
-	if err != nil {
-		return nil, err
-	}
+	return s.in(ctx, rq, access.ScreeningRun, id, func(ctx context.Context, r *Record) error {
+		return s.answer(ctx, r, answers, notes, age)
+	})
+}
+
+func (s *Service) answer(ctx context.Context, r *Record, answers screening.Answers, notes *string, age *int) error {
 	merged := maps.Clone(r.Answers)
 	if merged == nil {
 		merged = screening.Answers{}
 	}
 	maps.Copy(merged, answers)
 	if err := s.Protocol.Validate(screening.Input{Age: age, Answers: merged}); err != nil {
-		return nil, AnswersProblem(err)
+		return AnswersProblem(err)
 	}
 	r.Answers = merged
 	if notes != nil {
@@ -141,72 +165,66 @@ func (s *Service) Answer(ctx context.Context, rq casework.Request, id int64, ans
 		r.Status, r.Results, r.CompletedAt = InProgress, nil, nil
 	}
 	if err := r.Normalize(); err != nil {
-		return nil, err
+		return err
 	}
-	return r, s.Store.SaveScreening(ctx, r)
+	return s.Store.SaveScreening(ctx, r)
 }
 
 // Complete evaluates the answers under every jurisdiction and stores the
 // result with the protocol version it was reached under.
 func (s *Service) Complete(ctx context.Context, rq casework.Request, id int64) (*Record, error) {
-	r, err := s.load(ctx, rq, access.ScreeningRun, id)
-	if err != nil {
-		return nil, err
-	}
-	results, err := s.Protocol.EvaluateAll(r.Input(), screening.Jurisdictions...)
-	if err != nil {
-		return nil, AnswersProblem(err)
-	}
-	now := s.now()
-	r.Results, r.Status, r.CompletedAt, r.ProtocolVersion = results, Completed, &now, s.Protocol.Version()
-	return r, s.Store.SaveScreening(ctx, r)
+	return s.in(ctx, rq, access.ScreeningRun, id, func(ctx context.Context, r *Record) error {
+		results, err := s.Protocol.EvaluateAll(r.Input(), screening.Jurisdictions...)
+		if err != nil {
+			return AnswersProblem(err)
+		}
+		now := s.now()
+		r.Results, r.Status, r.CompletedAt, r.ProtocolVersion = results, Completed, &now, s.Protocol.Version()
+		return s.Store.SaveScreening(ctx, r)
+	})
 }
 
 // Attach links the screening to a case of the same organization that the
 // actor may write to.
 func (s *Service) Attach(ctx context.Context, rq casework.Request, id, caseID int64) (*Record, error) {
-	r, err := s.load(ctx, rq, access.ScreeningRun, id)
-	if err != nil {
-		return nil, err
-	}
-	res, err := s.Store.CaseAccess(ctx, caseID, s.now())
-	if err != nil {
+	unknown := &problem.Error{Kind: problem.Invalid, Key: "error.invalid", Fields: []problem.FieldError{{Field: "case_id", Key: "screening.case_unknown"}}}
+	return s.in(ctx, rq, access.ScreeningRun, id, func(ctx context.Context, r *Record) error {
+		res, err := s.Store.CaseAccess(ctx, caseID, s.now())
 		if problem.Is(err, problem.NotFound) {
-			return nil, &problem.Error{Kind: problem.Invalid, Key: "error.invalid", Fields: []problem.FieldError{{Field: "case_id", Key: "screening.case_unknown"}}}
+			return unknown
+		} else if err != nil {
+			return err
 		}
-		return nil, err
-	}
-	res.Class = access.Narrative
-	if res.OrgID != r.OrgID || !access.Allow(rq.Actor, access.CaseUpdate, res) {
-		return nil, &problem.Error{Kind: problem.Invalid, Key: "error.invalid", Fields: []problem.FieldError{{Field: "case_id", Key: "screening.case_unknown"}}}
-	}
-	r.CaseID = &caseID
-	if err := s.Store.SaveScreening(ctx, r); err != nil {
-		return nil, err
-	}
-	return r, s.log(ctx, rq, access.ScreeningRun, id, access.Decision{Allowed: true, Reason: "attach"}, "case="+strconv.FormatInt(caseID, 10))
+		res.Class = access.Narrative
+		if res.OrgID != r.OrgID || !access.Allow(rq.Actor, access.CaseUpdate, res) {
+			return unknown
+		}
+		r.CaseID = &caseID
+		if err := s.Store.SaveScreening(ctx, r); err != nil {
+			return err
+		}
+		return s.log(ctx, rq, access.ScreeningRun, id, access.Decision{Allowed: true, Reason: "attach"}, "case="+strconv.FormatInt(caseID, 10))
+	})
 }
 
 // LinkNewCase attaches the screening to a case the actor has just opened
 // from it. A screener may open a case but not write to one afterwards, so
 // this checks authorship of the new case instead of write access.
 func (s *Service) LinkNewCase(ctx context.Context, rq casework.Request, id, caseID int64) (*Record, error) {
-	r, err := s.load(ctx, rq, access.ScreeningRun, id)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.Store.Case(ctx, caseID, nil)
-	if err != nil {
-		return nil, err
-	}
-	if c.OrgID != r.OrgID || c.CreatedBy != rq.Actor.UserID {
-		return nil, problem.New(problem.Forbidden, "error.forbidden")
-	}
-	r.CaseID = &caseID
-	if err := s.Store.SaveScreening(ctx, r); err != nil {
-		return nil, err
-	}
-	return r, s.log(ctx, rq, access.ScreeningRun, id, access.Decision{Allowed: true, Reason: "opened case"}, "case="+strconv.FormatInt(caseID, 10))
+	return s.in(ctx, rq, access.ScreeningRun, id, func(ctx context.Context, r *Record) error {
+		c, err := s.Store.Case(ctx, caseID, nil)
+		if err != nil {
+			return err
+		}
+		if c.OrgID != r.OrgID || c.CreatedBy != rq.Actor.UserID {
+			return problem.New(problem.Forbidden, "error.forbidden")
+		}
+		r.CaseID = &caseID
+		if err := s.Store.SaveScreening(ctx, r); err != nil {
+			return err
+		}
+		return s.log(ctx, rq, access.ScreeningRun, id, access.Decision{Allowed: true, Reason: "opened case"}, "case="+strconv.FormatInt(caseID, 10))
+	})
 }
 
 // List returns the organization's screenings for a supervisor and the

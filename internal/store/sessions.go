@@ -57,13 +57,14 @@ func (db *DB) CountSessions(ctx context.Context, userID int64) (int, error) {
 	return db.count(ctx, "SELECT COUNT(*) FROM sessions WHERE user_id = ?", userID)
 }
 
-const tokenColumns = "id, user_id, name, public_id, secret_hash, scopes, created_at, expires_at, last_used_at, revoked_at"
+const tokenColumns = "id, user_id, name, public_id, secret_hash, scopes, created_at, expires_at, last_used_at, revoked_at, roles, COALESCE(org_id, 0)"
 
 // CreateToken stores a new API token and sets its id.
 func (db *DB) CreateToken(ctx context.Context, t *auth.Token) error {
-	err := db.q(ctx).QueryRowContext(ctx, `INSERT INTO api_tokens (user_id, name, public_id, secret_hash, scopes, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		t.UserID, t.Name, t.PublicID, t.SecretHash, strings.Join(t.Scopes, " "), micros(t.CreatedAt), micros(t.ExpiresAt)).Scan(&t.ID)
+	err := db.q(ctx).QueryRowContext(ctx, `INSERT INTO api_tokens (user_id, name, public_id, secret_hash, scopes, created_at, expires_at, roles, org_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		t.UserID, t.Name, t.PublicID, t.SecretHash, strings.Join(t.Scopes, " "), micros(t.CreatedAt), micros(t.ExpiresAt),
+		strings.Join(t.Roles, " "), nullableID(t.OrgID)).Scan(&t.ID)
 	return translate(err)
 }
 
@@ -111,13 +112,13 @@ func (db *DB) TouchToken(ctx context.Context, id int64, at time.Time) error {
 
 func scanToken(s scanner) (*auth.Token, error) {
 	var t auth.Token
-	var scopes string
+	var scopes, roles string
 	var created, expires int64
 	var used, revoked sql.NullInt64
-	if err := s.Scan(&t.ID, &t.UserID, &t.Name, &t.PublicID, &t.SecretHash, &scopes, &created, &expires, &used, &revoked); err != nil {
+	if err := s.Scan(&t.ID, &t.UserID, &t.Name, &t.PublicID, &t.SecretHash, &scopes, &created, &expires, &used, &revoked, &roles, &t.OrgID); err != nil {
 		return nil, translate(err)
 	}
-	t.Scopes = strings.Fields(scopes)
+	t.Scopes, t.Roles = strings.Fields(scopes), strings.Fields(roles)
 	t.CreatedAt, t.ExpiresAt = fromMicros(created), fromMicros(expires)
 	t.LastUsedAt, t.RevokedAt = fromNullMicros(used), fromNullMicros(revoked)
 	return &t, nil

@@ -31,6 +31,7 @@ func mustOrg(t testing.TB, db *store.DB, name string, c account.Country) *accoun
 func mustUser(t testing.TB, db *store.DB, org int64, email string, roles ...account.Role) *account.User {
 	t.Helper()
 	u := &account.User{OrgID: org, Email: email, Name: "Ana Pérez", Roles: roles, PasswordHash: "$argon2id$test"}
+	u.Agreed()
 	if err := db.CreateUser(ctx, u); err != nil {
 		t.Fatalf("CreateUser(%q): %v", email, err)
 	}

@@ -3,13 +3,16 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"puente/internal/account"
+	"puente/internal/admin"
 	"puente/internal/problem"
 )
 
-const userColumns = "u.id, u.org_id, u.email, u.name, u.lang, u.password_hash, u.disabled, u.failed_logins, u.locked_until, u.created_at, u.updated_at"
+const userColumns = `u.id, u.org_id, u.email, u.name, u.lang, u.password_hash, u.disabled, u.failed_logins, u.locked_until, u.created_at, u.updated_at,
+	COALESCE(u.confirmed_org_id, 0), u.confirmed_roles`
 
 // CreateUser validates u and stores it with its password hash, which the
 // caller has already made. The organization must exist and be enabled.
@@ -25,9 +28,10 @@ func (db *DB) CreateUser(ctx context.Context, u *account.User) error {
 		if err := checkOrgUsable(ctx, q, u.OrgID); err != nil {
 			return err
 		}
-		err := q.QueryRowContext(ctx, `INSERT INTO users (org_id, email, name, lang, password_hash, disabled, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			u.OrgID, u.Email, u.Name, u.Lang, u.PasswordHash, u.Disabled, micros(now), micros(now)).Scan(&u.ID)
+		err := q.QueryRowContext(ctx, `INSERT INTO users (org_id, email, name, lang, password_hash, disabled, created_at, updated_at,
+			confirmed_org_id, confirmed_roles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			u.OrgID, u.Email, u.Name, u.Lang, u.PasswordHash, u.Disabled, micros(now), micros(now),
+			nullableID(u.ConfirmedOrgID), joinRoles(u.ConfirmedRoles)).Scan(&u.ID)
 		if err != nil {
 			return emailConflict(translate(err))
 		}
@@ -36,10 +40,10 @@ func (db *DB) CreateUser(ctx context.Context, u *account.User) error {
 	})
 }
 
-// UpdateUser validates u and stores its profile, organization, roles,
-// language and disabled flag. Disabling a user ends their sessions and
-// revokes nothing else: their tokens stop working because the user is
-// disabled, and work again if they are enabled.
+// UpdateUser validates u and stores its profile, organization, roles (and
+// those its organization agreed to), language and disabled flag.
+// Disabling a user ends their sessions and revokes their API tokens, so
+// that enabling the account again brings neither back.
 func (db *DB) UpdateUser(ctx context.Context, u *account.User) error {
 	if err := u.Normalize(); err != nil {
 		return err
@@ -49,8 +53,9 @@ func (db *DB) UpdateUser(ctx context.Context, u *account.User) error {
 		if err := checkOrgUsable(ctx, q, u.OrgID); err != nil {
 			return err
 		}
-		res, err := q.ExecContext(ctx, `UPDATE users SET org_id = ?, email = ?, name = ?, lang = ?, disabled = ?, updated_at = ? WHERE id = ?`,
-			u.OrgID, u.Email, u.Name, u.Lang, u.Disabled, micros(now), u.ID)
+		res, err := q.ExecContext(ctx, `UPDATE users SET org_id = ?, email = ?, name = ?, lang = ?, disabled = ?, updated_at = ?,
+			confirmed_org_id = ?, confirmed_roles = ? WHERE id = ?`,
+			u.OrgID, u.Email, u.Name, u.Lang, u.Disabled, micros(now), nullableID(u.ConfirmedOrgID), joinRoles(u.ConfirmedRoles), u.ID)
 		if err != nil {
 			return emailConflict(translate(err))
 		}
@@ -60,6 +65,9 @@ func (db *DB) UpdateUser(ctx context.Context, u *account.User) error {
 		if u.Disabled {
 			if _, err := q.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ?", u.ID); err != nil {
 				return translate(err)
+			}
+			if _, err := db.revokeTokens(ctx, q, u.ID); err != nil {
+				return err
 			}
 		}
 		u.UpdatedAt = now
@@ -95,9 +103,10 @@ func setRoles(ctx context.Context, q queryer, id int64, roles []account.Role) er
 	return nil
 }
 
-// SetPassword replaces a user's password hash and ends all their sessions,
-// so a password change locks out anyone who had stolen one. keep names a
-// session hash to spare (the one making the change), or is empty.
+// SetPassword replaces a user's password hash, ends all their sessions and
+// revokes their API tokens, so a password change locks out anyone who had
+// stolen either. keep names a session hash to spare (the one making the
+// change), or is empty.
 func (db *DB) SetPassword(ctx context.Context, userID int64, hash, keep string) error {
 	return db.tx(ctx, func(q queryer) error {
 		res, err := q.ExecContext(ctx, "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0, updated_at = ? WHERE id = ?", hash, micros(db.now()), userID)
@@ -107,9 +116,62 @@ func (db *DB) SetPassword(ctx context.Context, userID int64, hash, keep string) 
 		if n, _ := res.RowsAffected(); n == 0 {
 			return problem.New(problem.NotFound, "error.not_found")
 		}
-		_, err = q.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ? AND hash <> ?", userID, keep)
-		return translate(err)
+		if _, err = q.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ? AND hash <> ?", userID, keep); err != nil {
+			return translate(err)
+		}
+		_, err = db.revokeTokens(ctx, q, userID)
+		return err
 	})
+}
+
+// EndAccess ends every session and revokes every API token of a user: what
+// a change of their roles or organization does, so that nothing issued
+// under the old ones outlives them.
+func (db *DB) EndAccess(ctx context.Context, userID int64) error {
+	return db.tx(ctx, func(q queryer) error {
+		if _, err := q.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
+			return translate(err)
+		}
+		_, err := db.revokeTokens(ctx, q, userID)
+		return err
+	})
+}
+
+// RevokeTokens revokes every API token of a user still in force, and says
+// how many.
+func (db *DB) RevokeTokens(ctx context.Context, userID int64) (int64, error) {
+	return db.revokeTokens(ctx, db.q(ctx), userID)
+}
+
+func (db *DB) revokeTokens(ctx context.Context, q queryer, userID int64) (int64, error) {
+	res, err := q.ExecContext(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", micros(db.now()), userID)
+	if err != nil {
+		return 0, translate(err)
+	}
+	return res.RowsAffected()
+}
+
+// OrganizationHasCases reports whether any case, deleted or not, belongs
+// to the organization.
+func (db *DB) OrganizationHasCases(ctx context.Context, org int64) (bool, error) {
+	n, err := db.count(ctx, "SELECT COUNT(*) FROM cases WHERE org_id = ?", org)
+	return n > 0, err
+}
+
+func joinRoles(rs []account.Role) string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = string(r)
+	}
+	return strings.Join(out, " ")
+}
+
+func splitRoles(s string) []account.Role {
+	var out []account.Role
+	for _, f := range strings.Fields(s) {
+		out = append(out, account.Role(f))
+	}
+	return out
 }
 
 // SetLanguage remembers the language a user chose.
@@ -144,6 +206,11 @@ type UserFilter struct {
 	OrgID int64 // zero for every organization
 }
 
+// Members lists the users of one organization, by name.
+func (db *DB) Members(ctx context.Context, org int64) ([]account.User, error) {
+	return db.users(ctx, "u.org_id = ?", org)
+}
+
 // Users lists users by name.
 func (db *DB) Users(ctx context.Context, f UserFilter) ([]account.User, error) {
 	if f.OrgID != 0 {
@@ -163,10 +230,13 @@ func (db *DB) users(ctx context.Context, where string, arg any) ([]account.User,
 	for rows.Next() {
 		var u account.User
 		var locked, created, updated int64
+		var confirmed string
 		var role sql.NullString
-		if err := rows.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &u.Lang, &u.PasswordHash, &u.Disabled, &u.FailedLogins, &locked, &created, &updated, &role); err != nil {
+		if err := rows.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &u.Lang, &u.PasswordHash, &u.Disabled, &u.FailedLogins, &locked, &created, &updated,
+			&u.ConfirmedOrgID, &confirmed, &role); err != nil {
 			return nil, translate(err)
 		}
+		u.ConfirmedRoles = splitRoles(confirmed)
 		if n := len(out); n > 0 && out[n-1].ID == u.ID {
 			out[n-1].Roles = append(out[n-1].Roles, account.Role(role.String))
 			continue
@@ -236,3 +306,5 @@ func (db *DB) LoginSucceeded(ctx context.Context, userID int64, newHash string) 
 	}
 	return translate(err)
 }
+
+var _ admin.Store = (*DB)(nil)

@@ -84,10 +84,11 @@ func TestAdminManagesUsers(t *testing.T) {
 			t.Errorf("disabled user still signed in: %d", res.StatusCode)
 		}
 
-		// The admin cannot lock themselves out.
+		// The admin cannot change their own access, locking themselves
+		// out or letting themselves in.
 		me := e.user("admin")
 		f = form("csrf_token", tok, "name", me.Name, "email", me.Email, "organization_id", fmt.Sprint(me.OrgID), "role", "analyst")
-		if res := b.post(fmt.Sprintf("/users/%d", me.ID), f); res.StatusCode != http.StatusUnprocessableEntity {
+		if res := b.post(fmt.Sprintf("/users/%d", me.ID), f); res.StatusCode != http.StatusForbidden || !strings.Contains(res.body, "another administrator") {
 			t.Errorf("admin dropped own admin role: %d", res.StatusCode)
 		}
 		// Duplicate email is a clear field error.

@@ -10,7 +10,6 @@ import (
 
 	"puente/internal/access"
 	"puente/internal/account"
-	"puente/internal/password"
 	"puente/internal/problem"
 	"puente/internal/store"
 )
@@ -99,7 +98,7 @@ func (s *Server) apiOrgCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	var o account.Organization
 	in.apply(&o)
-	if err := s.store.CreateOrganization(r.Context(), &o); err != nil {
+	if err := s.admin.CreateOrganization(r.Context(), caseRequest(r), &o); err != nil {
 		return err
 	}
 	s.log.Info("organization created", "ref", stateOf(r).ref, "user_id", stateOf(r).user.ID, "org_id", o.ID)
@@ -134,7 +133,7 @@ func (s *Server) apiOrgUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in.apply(o)
-	if err := s.store.UpdateOrganization(r.Context(), o); err != nil {
+	if err := s.admin.UpdateOrganization(r.Context(), caseRequest(r), o); err != nil {
 		return err
 	}
 	s.log.Info("organization updated", "ref", stateOf(r).ref, "user_id", stateOf(r).user.ID, "org_id", o.ID)
@@ -207,28 +206,6 @@ func (in userInput) apply(u *account.User) {
 	set(&u.Disabled, in.Disabled)
 }
 
-// validateUserInput normalizes u and checks pw (when given), returning all
-// field errors together.
-func validateUserInput(u *account.User, pw *string, required bool) error {
-	var fields problem.Fields
-	if err := u.Normalize(); err != nil {
-		pe := problem.As(err)
-		if pe.Kind != problem.Invalid {
-			return err
-		}
-		fields = pe.Fields
-	}
-	switch {
-	case pw != nil:
-		if key := password.Check(*pw, u.Email, u.Name); key != "" {
-			fields.Add("password", key)
-		}
-	case required:
-		fields.Add("password", "field.required")
-	}
-	return fields.Err()
-}
-
 func (s *Server) apiUserCreate(w http.ResponseWriter, r *http.Request) error {
 	var in userInput
 	if err := decodeJSON(w, r, &in); err != nil {
@@ -236,15 +213,11 @@ func (s *Server) apiUserCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	var u account.User
 	in.apply(&u)
-	if err := validateUserInput(&u, in.Password, true); err != nil {
-		return err
+	pw := ""
+	if in.Password != nil {
+		pw = *in.Password
 	}
-	hash, err := password.Hash(*in.Password, s.cfg.Password)
-	if err != nil {
-		return err
-	}
-	u.PasswordHash = hash
-	if err := s.store.CreateUser(r.Context(), &u); err != nil {
+	if err := s.admin.CreateUser(r.Context(), caseRequest(r), &u, pw); err != nil {
 		return err
 	}
 	s.log.Info("user created", "ref", stateOf(r).ref, "user_id", stateOf(r).user.ID, "new_user_id", u.ID)
@@ -252,6 +225,9 @@ func (s *Server) apiUserCreate(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// apiUserUpdate changes an account. Nobody changes their own roles,
+// organization, password or disabled flag (403); roles given and moves
+// into an organization wait for its supervisors (see admin.Service).
 func (s *Server) apiUserUpdate(w http.ResponseWriter, r *http.Request) error {
 	st := stateOf(r)
 	id, err := pathID(r)
@@ -267,25 +243,16 @@ func (s *Server) apiUserUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in.apply(u)
-	if err := validateUserInput(u, in.Password, false); err != nil {
-		return err
-	}
-	if u.ID == st.user.ID && (u.Disabled || !u.Has(account.Admin)) {
-		return &problem.Error{Kind: problem.Invalid, Key: "error.invalid", Fields: []problem.FieldError{{Field: "roles", Key: "users.keep_own_admin"}}}
-	}
-	if err := s.store.UpdateUser(r.Context(), u); err != nil {
-		return err
-	}
+	pw := ""
 	if in.Password != nil {
-		hash, err := password.Hash(*in.Password, s.cfg.Password)
-		if err != nil {
-			return err
-		}
-		if err := s.store.SetPassword(r.Context(), u.ID, hash, ""); err != nil {
-			return err
+		if pw = *in.Password; pw == "" {
+			return &problem.Error{Kind: problem.Invalid, Key: "error.invalid", Fields: []problem.FieldError{{Field: "password", Key: "field.required"}}}
 		}
 	}
-	s.log.Info("user updated", "ref", st.ref, "user_id", st.user.ID, "target_user_id", u.ID, "password_reset", in.Password != nil)
+	if err := s.admin.UpdateUser(r.Context(), caseRequest(r), u, pw); err != nil {
+		return err
+	}
+	s.log.Info("user updated", "ref", st.ref, "user_id", st.user.ID, "target_user_id", u.ID, "password_reset", pw != "")
 	s.writeJSON(w, http.StatusOK, u)
 	return nil
 }

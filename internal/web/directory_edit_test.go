@@ -155,8 +155,8 @@ func TestAdminKeepsAConfidentialListing(t *testing.T) {
 		if err != nil || loc.Name != "CanaryPlaceK7" || loc.Addresses[0].Address1 != "Calle CanaryStreetK7 12" || *loc.Latitude != 31.71234 {
 			t.Errorf("the sealed place after an edit that left it empty: %+v, %v", loc, err)
 		}
-		if !hasDirEntry(e.auditOf("dir_location:"+l.Location.ID), "directory.edit", audit.Allow, "confidential location opened for editing") {
-			t.Error("opening the confidential place to save it back is not audited")
+		if !hasDirEntry(e.auditOf("dir_location:"+l.Location.ID), "directory.edit", audit.Allow, "confidential location kept unread while editing") {
+			t.Error("reading the confidential place to save it back is not audited")
 		}
 		// A mistake elsewhere does not bring the kept place into the form.
 		f.Set("beds", "many")

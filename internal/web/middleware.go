@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -222,15 +223,29 @@ func (s *Server) authenticateToken(r *http.Request, st *state, header string) er
 		return unauthorized
 	}
 	u, err := s.store.User(r.Context(), tok.UserID)
-	if err != nil || u.Disabled {
+	if err != nil || u.Disabled || u.OrgID != tok.OrgID {
 		return unauthorized
+	}
+	org := s.orgOf(r, u)
+	if secondFactorRequired(u, org) {
+		// A token never stands in for a second factor the account must
+		// have and has not set up.
+		on, err := s.store.TOTPEnabled(r.Context(), u.ID)
+		if err != nil {
+			return err
+		}
+		if !on {
+			return unauthorized
+		}
 	}
 	if tok.LastUsedAt == nil || now.Sub(*tok.LastUsedAt) > time.Minute {
 		s.store.TouchToken(r.Context(), tok.ID, now)
 	}
-	st.user, st.token = u, tok
-	st.org = s.orgOf(r, u)
+	st.user, st.token, st.org = u, tok, org
 	st.actor = access.ActorFor(u, st.org)
+	// The token does no more than the account could when it was made,
+	// nor more than the account can now.
+	st.actor.Roles = slices.DeleteFunc(st.actor.Roles, func(r account.Role) bool { return !slices.Contains(tok.Roles, string(r)) })
 	st.actor.Token, st.actor.Scopes = true, tok.Scopes
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"puente/internal/access"
+	"puente/internal/audit"
 	"puente/internal/problem"
 )
 
@@ -42,6 +43,8 @@ func (s *Server) register() {
 	s.handle("POST /users", access.ManageUsers, s.userCreate)
 	s.handle("GET /users/{id}", access.ManageUsers, s.userEdit)
 	s.handle("POST /users/{id}", access.ManageUsers, s.userUpdate)
+	s.handle("POST /users/{id}/confirm", access.ConfirmMembership, s.userConfirm)
+	s.handle("POST /users/{id}/refuse", access.ConfirmMembership, s.userRefuse)
 
 	s.handle("GET /api/v1/openapi.json", access.Public, s.apiOpenAPI)
 	s.handle("GET /api/v1/me", access.SignedIn, s.apiMe)
@@ -147,7 +150,7 @@ func (s *Server) auditDenial(r *http.Request, st *state, act access.Action) {
 	}
 	d := access.Decide(st.actor, act, access.Resource{})
 	d.Reason = "route: " + d.Reason
-	err := s.store.AppendAudit(r.Context(), caseRequest(r).Entry(s.now(), act, record, d, ""))
+	err := s.store.AppendAudit(r.Context(), audit.Of(caseRequest(r), s.now(), act, record, d, ""))
 	if err != nil {
 		s.log.Error("audit denial", "ref", st.ref, "err", err)
 	}

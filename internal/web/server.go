@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"puente/internal/access"
+	"puente/internal/admin"
 	"puente/internal/account"
 	"puente/internal/audit"
 	"puente/internal/auth"
@@ -78,6 +79,7 @@ type Store interface {
 	// Cases, consents and the audit log: the case service's needs, and
 	// reading the log.
 	casework.Store
+	admin.Store
 	AuditEntries(ctx context.Context, f store.AuditFilter) iter.Seq2[audit.Entry, error]
 	AuditPage(ctx context.Context, f store.AuditFilter, beforeSeq int64, limit int) ([]audit.Entry, error)
 	GlassOpenings(ctx context.Context, org int64, since time.Time) ([]store.GlassOpening, error)
@@ -135,6 +137,7 @@ type Server struct {
 	routes     []Route
 	pages      map[string]*template.Template // one parsed set per language
 	cases      *casework.Service
+	admin      *admin.Service
 	referrals  *casework.Referrals
 	protocol   *screening.Protocol
 	interviews *interview.Service
@@ -209,6 +212,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.metrics = newMetrics(s.registry)
 	s.cases = &casework.Service{Store: cfg.Store, Now: cfg.Now}
+	s.admin = &admin.Service{Store: cfg.Store, Now: cfg.Now, Password: cfg.Password}
 	s.referrals = &casework.Referrals{Store: cfg.Store, Now: cfg.Now}
 	s.protocol = screening.Load()
 	s.interviews = &interview.Service{Store: cfg.Store, Protocol: s.protocol, Now: cfg.Now}

@@ -9,8 +9,6 @@ import (
 
 	"puente/internal/access"
 	"puente/internal/auth"
-	"puente/internal/password"
-	"puente/internal/text"
 )
 
 type accountData struct {
@@ -24,35 +22,17 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
 
 // changePassword needs the current password, so a session left open on a
 // shared computer cannot be turned into a permanent takeover. It ends every
-// other session of the user.
+// other session of the user and revokes their API tokens.
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	st := stateOf(r)
-	u := st.user
-	errs := formErrors{}
-	current, next, confirm := r.PostForm.Get("current"), r.PostForm.Get("new"), r.PostForm.Get("confirm")
-	if len(current) > 4*password.MaxLength {
-		errs["current"] = "account.current_wrong"
-	} else if ok, _, err := password.Verify(current, u.PasswordHash, s.cfg.Password); err != nil {
-		return err
-	} else if !ok {
-		errs["current"] = "account.current_wrong"
-	}
-	if key := password.Check(next, u.Email, u.Name); key != "" {
-		errs["new"] = key
-	} else if next != confirm {
-		errs["confirm"] = "account.confirm_mismatch"
-	}
-	if len(errs) > 0 {
+	f := r.PostForm
+	err := s.admin.ChangeOwnPassword(r.Context(), caseRequest(r), f.Get("current"), f.Get("new"), f.Get("confirm"), st.session.Hash)
+	if errs, ok := invalidFields(err); ok {
 		return s.render(w, r, http.StatusUnprocessableEntity, "account.html", "account.title", accountData{Errs: errs, SecondFactor: st.secondFactor})
-	}
-	hash, err := password.Hash(next, s.cfg.Password)
-	if err != nil {
+	} else if err != nil {
 		return err
 	}
-	if err := s.store.SetPassword(r.Context(), u.ID, hash, st.session.Hash); err != nil {
-		return err
-	}
-	s.log.Info("password changed", "ref", st.ref, "user_id", u.ID)
+	s.log.Info("password changed", "ref", st.ref, "user_id", st.user.ID)
 	return redirect(w, r, "/account", "password_changed")
 }
 
@@ -84,40 +64,20 @@ func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, status int
 	return s.render(w, r, status, "tokens.html", "tokens.title", d)
 }
 
-// maxTokenDays bounds a token's life: a forgotten token in a script should
-// not stay a key to the system for years.
-const maxTokenDays = 365
-
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
-	u := stateOf(r).user
-	d := tokensData{Name: r.PostForm.Get("name"), Chosen: r.PostForm["scope"], Days: strings.TrimSpace(r.PostForm.Get("days")), Errs: formErrors{}}
-	name, key := text.Clean(d.Name, 80)
-	if key == "" && name == "" {
-		key = text.KeyRequired
-	}
-	if key != "" {
-		d.Errs["name"] = key
-	}
-	if len(d.Chosen) == 0 {
-		d.Errs["scope"] = "tokens.scope_required"
-	}
-	for _, sc := range d.Chosen {
-		if !access.ValidScope(sc) {
-			d.Errs["scope"] = "field.choose_one"
-		}
-	}
+	d := tokensData{Name: r.PostForm.Get("name"), Chosen: r.PostForm["scope"], Days: strings.TrimSpace(r.PostForm.Get("days"))}
 	days, err := strconv.Atoi(d.Days)
-	if err != nil || days < 1 || days > maxTokenDays {
-		d.Errs["days"] = "tokens.days_range"
+	if err != nil {
+		days = 0 // the service says the number is out of range
 	}
-	if len(d.Errs) > 0 {
+	bearer, tok, err := s.admin.CreateToken(r.Context(), caseRequest(r), d.Name, d.Chosen, days)
+	if errs, ok := invalidFields(err); ok {
+		d.Errs = errs
 		return s.renderTokens(w, r, http.StatusUnprocessableEntity, d)
-	}
-	bearer, tok := auth.NewToken(u.ID, name, d.Chosen, s.now(), time.Duration(days)*24*time.Hour)
-	if err := s.store.CreateToken(r.Context(), &tok); err != nil {
+	} else if err != nil {
 		return err
 	}
-	s.log.Info("api token created", "ref", stateOf(r).ref, "user_id", u.ID, "token_id", tok.ID)
+	s.log.Info("api token created", "ref", stateOf(r).ref, "user_id", stateOf(r).user.ID, "token_id", tok.ID)
 	return s.renderTokens(w, r, http.StatusCreated, tokensData{New: bearer, Days: "90"})
 }
 
@@ -126,10 +86,9 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u := stateOf(r).user
-	if err := s.store.RevokeToken(r.Context(), u.ID, id); err != nil {
+	if err := s.admin.RevokeToken(r.Context(), caseRequest(r), id); err != nil {
 		return err
 	}
-	s.log.Info("api token revoked", "ref", stateOf(r).ref, "user_id", u.ID, "token_id", id)
+	s.log.Info("api token revoked", "ref", stateOf(r).ref, "user_id", stateOf(r).user.ID, "token_id", id)
 	return redirect(w, r, "/account/tokens", "token_revoked")
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"puente/internal/access"
 	"puente/internal/account"
@@ -10,7 +11,9 @@ import (
 )
 
 type dashboardData struct {
-	Roles        []account.Role
+	Roles        []account.Role // the roles in force
+	Pending      []account.Role // roles waiting for the organization's agreement
+	Waiting      int            // people waiting for the supervisor's agreement
 	OrgCount     int
 	UserCount    int
 	TeamCount    int
@@ -36,10 +39,15 @@ const glassNoticeDays = 30
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	st := stateOf(r)
 	u := st.user
-	d := dashboardData{Roles: u.Roles, SecondFactor: st.secondFactor}
+	d := dashboardData{Roles: st.actor.Roles, Pending: u.Pending(), SecondFactor: st.secondFactor}
 	ctx := r.Context()
-	var err error
-	if u.Has(account.Admin) {
+	has := func(r account.Role) bool { return slices.Contains(st.actor.Roles, r) }
+	waiting, err := s.admin.Waiting(ctx, caseRequest(r))
+	if err != nil {
+		return err
+	}
+	d.Waiting = len(waiting)
+	if has(account.Admin) {
 		if d.OrgCount, err = s.store.CountOrganizations(ctx); err != nil {
 			return err
 		}
@@ -47,7 +55,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	if u.Has(account.Supervisor) {
+	if has(account.Supervisor) {
 		team, err := s.store.Users(ctx, store.UserFilter{OrgID: u.OrgID})
 		if err != nil {
 			return err
@@ -80,7 +88,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	if u.Has(account.Admin) || u.Has(account.Supervisor) {
+	if has(account.Admin) || has(account.Supervisor) {
 		since := s.now().AddDate(0, 0, -glassNoticeDays)
 		if d.Glass, err = s.store.GlassOpenings(ctx, u.OrgID, since); err != nil {
 			return err

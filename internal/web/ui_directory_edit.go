@@ -131,12 +131,13 @@ func (s *Server) listingCreate(w http.ResponseWriter, r *http.Request) error {
 	l := directory.Listing{Organization: org, Service: directory.Service{ID: uuid.NewString()}}
 	f.apply(&l, errs)
 	l.Service.OrganizationID = org.ID
+	l.Location.Custodian = org.MemberID
 	return s.saveListingForm(w, r, "", &l, f, link, errs)
 }
 
-// listingEdit shows a listing's form. A confidential location is opened
-// in full, and that is audited: the person is allowed to keep it, but a
-// shelter's address is read only with a trace.
+// listingEdit shows a listing's form. A confidential place is opened in
+// full only for its own staff, and that is audited; anyone else who keeps
+// the listing sees the place's fields empty, to be typed only to replace it.
 func (s *Server) listingEdit(w http.ResponseWriter, r *http.Request) error {
 	l, _, err := s.listingFor(r, access.DirectoryEdit)
 	if err != nil {
@@ -147,29 +148,38 @@ func (s *Server) listingEdit(w http.ResponseWriter, r *http.Request) error {
 		f.clearPlace()
 		return s.renderListingForm(w, r, http.StatusOK, listingFormData{SAL: r.PathValue("sal"), F: f, PlaceHidden: true})
 	}
-	if err := s.openLocation(r, l); err != nil {
+	if err := s.openLocation(r, l, true); err != nil {
 		return err
 	}
 	return s.renderListingForm(w, r, http.StatusOK, listingFormData{SAL: r.PathValue("sal"), F: formOfListing(l)})
 }
 
-// placeHidden reports whether l's place is confidential and the actor is
-// not on the staff of the member that runs it. An address is shown only to
-// those who need it: the shelter itself, and a vetted partner while a
-// referral is in force (ui_referrals.go). A network admin keeps the
-// listing without reading it: the place's fields are write-only for them.
+// placeHidden reports whether l's place is confidential and the actor may
+// not read it: only the place's own staff may (its custodian, see
+// access.PlaceOf), and a vetted partner through an accepted referral
+// (ui_referrals.go). A network admin keeps the listing without reading it:
+// the place's fields are write-only for them, and linking the listing's
+// organization to another member never changes who may read it.
 func placeHidden(a access.Actor, l *directory.Listing) bool {
-	return l.Location.Confidential && (l.Organization.MemberID == 0 || l.Organization.MemberID != a.OrgID)
+	return l.Location.Confidential && !access.Allow(a, access.LocationReveal, access.PlaceOf(l.Location.Custodian))
 }
 
 // openLocation replaces a listing's confidential location, which the store
 // gives only as its area, with the whole of it, after auditing the read.
-func (s *Server) openLocation(r *http.Request, l *directory.Listing) error {
+// With show, the place is for the person's eyes, and the policy must let
+// them read it; without, it is read only to be saved back unchanged by
+// someone who keeps the listing.
+func (s *Server) openLocation(r *http.Request, l *directory.Listing, show bool) error {
 	if !l.Location.Confidential {
 		return nil
 	}
-	d := access.Decide(stateOf(r).actor, access.DirectoryEdit, access.ListingOf(l.Organization.MemberID))
-	if err := s.auditDirectory(r, access.DirectoryEdit, "dir_location:"+l.Location.ID, d, "confidential location opened for editing"); err != nil {
+	a := stateOf(r).actor
+	act, res, note := access.DirectoryEdit, access.ListingOf(l.Organization.MemberID), "confidential location kept unread while editing"
+	if show {
+		act, res, note = access.LocationReveal, access.PlaceOf(l.Location.Custodian), "confidential location opened for editing"
+	}
+	d := access.Decide(a, act, res)
+	if err := s.auditDirectory(r, act, "dir_location:"+l.Location.ID, d, note); err != nil {
 		return err
 	}
 	if !d.Allowed {
@@ -198,15 +208,21 @@ func (s *Server) listingUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	hidden := placeHidden(stateOf(r).actor, l)
-	if err := s.openLocation(r, l); err != nil {
+	if err := s.openLocation(r, l, !hidden); err != nil {
 		return err
 	}
-	if hidden && f.placeBlank() {
+	kept := hidden && f.placeBlank()
+	if kept {
 		f.keepPlace(&l.Location) // left empty: the place stays as it is
 	}
 	l.Organization = org
 	l.Service.OrganizationID = org.ID
 	f.apply(l, errs)
+	if !kept {
+		// A place typed in is kept for the member that runs the listing
+		// now; a place left as it was keeps its custodian.
+		l.Location.Custodian = org.MemberID
+	}
 	// The count of free beds is the provider's and goes along as it was,
 	// cut to the capacity given here; the store keeps a newer one.
 	if el := &l.Service.Eligibility; el.BedsAvailable != nil && *el.BedsAvailable > el.Beds {

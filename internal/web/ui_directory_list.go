@@ -10,6 +10,7 @@ import (
 
 	"puente/internal/access"
 	"puente/internal/account"
+	"puente/internal/audit"
 	"puente/internal/directory"
 	"puente/internal/htcds"
 	"puente/internal/i18n"
@@ -123,7 +124,7 @@ func (s *Server) listingFor(r *http.Request, act access.Action) (*directory.List
 // auditDirectory records a decision about a directory record. note is a
 // fixed phrase, never a value from the listing.
 func (s *Server) auditDirectory(r *http.Request, act access.Action, record string, d access.Decision, note string) error {
-	return s.store.AppendAudit(r.Context(), caseRequest(r).Entry(s.now(), act, record, d, note))
+	return s.store.AppendAudit(r.Context(), audit.Of(caseRequest(r), s.now(), act, record, d, note))
 }
 
 // areaOf names where a listing is: the city and state of its first

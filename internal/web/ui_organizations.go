@@ -60,7 +60,7 @@ func orgFromForm(r *http.Request, o *account.Organization) {
 func (s *Server) orgCreate(w http.ResponseWriter, r *http.Request) error {
 	var o account.Organization
 	orgFromForm(r, &o)
-	if err := s.store.CreateOrganization(r.Context(), &o); err != nil {
+	if err := s.admin.CreateOrganization(r.Context(), caseRequest(r), &o); err != nil {
 		if errs, ok := invalidFields(err); ok {
 			return s.renderOrgForm(w, r, http.StatusUnprocessableEntity, orgFormData{New: true, Org: o, Errs: errs})
 		}
@@ -92,7 +92,7 @@ func (s *Server) orgUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	orgFromForm(r, o)
-	if err := s.store.UpdateOrganization(r.Context(), o); err != nil {
+	if err := s.admin.UpdateOrganization(r.Context(), caseRequest(r), o); err != nil {
 		if errs, ok := invalidFields(err); ok {
 			return s.renderOrgForm(w, r, http.StatusUnprocessableEntity, orgFormData{Org: *o, Errs: errs})
 		}

@@ -7,7 +7,6 @@ import (
 	"puente/internal/access"
 	"puente/internal/account"
 	"puente/internal/i18n"
-	"puente/internal/password"
 	"puente/internal/problem"
 	"puente/internal/store"
 )
@@ -18,6 +17,9 @@ type userListData struct {
 	Orgs    []account.Organization
 	OrgID   int64
 	Admin   bool
+	// Waiting are the people whose membership or roles wait for the
+	// organization's agreement, for one of its supervisors to settle.
+	Waiting []account.User
 }
 
 // userList shows everyone to an admin and a supervisor's own team to a
@@ -39,6 +41,9 @@ func (s *Server) userList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Users = users
+	if d.Waiting, err = s.admin.Waiting(r.Context(), caseRequest(r)); err != nil {
+		return err
+	}
 	orgs, err := s.store.Organizations(r.Context(), store.OrganizationFilter{WithDisabled: true})
 	if err != nil {
 		return err
@@ -53,6 +58,7 @@ func (s *Server) userList(w http.ResponseWriter, r *http.Request) error {
 type userFormData struct {
 	User      account.User
 	New       bool
+	Own       bool // the admin's own account: access is another admin's to change
 	Errs      formErrors
 	Orgs      []account.Organization
 	Roles     []account.Role
@@ -88,37 +94,13 @@ func userFromForm(r *http.Request, u *account.User) {
 	u.Disabled = checked(r, "disabled")
 }
 
-// checkNewPassword validates a password an admin sets, adding to the
-// errors the user record already has.
-func checkNewPassword(pw string, u *account.User, errs formErrors) {
-	if key := password.Check(pw, u.Email, u.Name); key != "" {
-		errs["password"] = key
-	}
-}
-
 func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) error {
 	var u account.User
 	userFromForm(r, &u)
-	pw := r.PostForm.Get("password")
-	errs := formErrors{}
-	if err := u.Normalize(); err != nil {
-		if errs, _ = invalidFields(err); errs == nil {
-			return err
-		}
-	}
-	checkNewPassword(pw, &u, errs)
-	if len(errs) > 0 {
+	err := s.admin.CreateUser(r.Context(), caseRequest(r), &u, r.PostForm.Get("password"))
+	if errs, ok := invalidFields(err); ok {
 		return s.renderUserForm(w, r, http.StatusUnprocessableEntity, userFormData{New: true, User: u, Errs: errs})
-	}
-	hash, err := password.Hash(pw, s.cfg.Password)
-	if err != nil {
-		return err
-	}
-	u.PasswordHash = hash
-	if err := s.store.CreateUser(r.Context(), &u); err != nil {
-		if errs, ok := invalidFields(err); ok {
-			return s.renderUserForm(w, r, http.StatusUnprocessableEntity, userFormData{New: true, User: u, Errs: errs})
-		}
+	} else if err != nil {
 		return err
 	}
 	s.log.Info("user created", "ref", stateOf(r).ref, "user_id", stateOf(r).user.ID, "new_user_id", u.ID)
@@ -134,12 +116,12 @@ func (s *Server) userEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.renderUserForm(w, r, http.StatusOK, userFormData{User: *u})
+	return s.renderUserForm(w, r, http.StatusOK, userFormData{User: *u, Own: u.ID == stateOf(r).user.ID})
 }
 
-// userUpdate saves an admin's changes. An admin cannot disable themselves or
-// drop their own admin role, so the deployment is never left without one by
-// a slip of the mouse.
+// userUpdate saves an admin's changes. Nobody changes their own roles,
+// organization, password or disabled flag here: that is another
+// administrator's to do, and the form says so rather than failing.
 func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
 	st := stateOf(r)
 	id, err := pathID(r)
@@ -150,38 +132,61 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	own := u.ID == st.user.ID
+	stored := *u
 	userFromForm(r, u)
-	errs := formErrors{}
-	if err := u.Normalize(); err != nil {
-		if errs, _ = invalidFields(err); errs == nil {
-			return err
+	if own {
+		// The form does not offer one's own access; what it does not
+		// send stays as it is. A request that sends it anyway is refused
+		// by the service.
+		f := r.PostForm
+		if !f.Has("organization_id") {
+			u.OrgID = stored.OrgID
 		}
-	}
-	if u.ID == st.user.ID && (u.Disabled || !u.Has(account.Admin)) {
-		errs["roles"] = "users.keep_own_admin"
+		if !f.Has("role") {
+			u.Roles = stored.Roles
+		}
+		if !f.Has("disabled") {
+			u.Disabled = stored.Disabled
+		}
 	}
 	pw := r.PostForm.Get("password")
-	if pw != "" {
-		checkNewPassword(pw, u, errs)
-	}
-	if len(errs) > 0 {
-		return s.renderUserForm(w, r, http.StatusUnprocessableEntity, userFormData{User: *u, Errs: errs})
-	}
-	if err := s.store.UpdateUser(r.Context(), u); err != nil {
-		if errs, ok := invalidFields(err); ok {
-			return s.renderUserForm(w, r, http.StatusUnprocessableEntity, userFormData{User: *u, Errs: errs})
-		}
+	err = s.admin.UpdateUser(r.Context(), caseRequest(r), u, pw)
+	switch errs, ok := invalidFields(err); {
+	case ok:
+		return s.renderUserForm(w, r, http.StatusUnprocessableEntity, userFormData{User: *u, Errs: errs, Own: own})
+	case own && problem.Is(err, problem.Forbidden):
+		errs := formErrors{"roles": "users.not_own_access"}
+		return s.renderUserForm(w, r, http.StatusForbidden, userFormData{User: *u, Errs: errs, Own: own})
+	case err != nil:
 		return err
-	}
-	if pw != "" {
-		hash, err := password.Hash(pw, s.cfg.Password)
-		if err != nil {
-			return err
-		}
-		if err := s.store.SetPassword(r.Context(), u.ID, hash, ""); err != nil {
-			return err
-		}
 	}
 	s.log.Info("user updated", "ref", st.ref, "user_id", st.user.ID, "target_user_id", u.ID, "password_reset", pw != "")
 	return redirect(w, r, "/users", "user_saved")
+}
+
+// userConfirm is a supervisor agreeing that a person belongs to their
+// organization with the roles an administrator gave.
+func (s *Server) userConfirm(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.admin.ConfirmMembership(r.Context(), caseRequest(r), id); err != nil {
+		return err
+	}
+	return redirect(w, r, "/users", "membership_confirmed")
+}
+
+// userRefuse is a supervisor saying a person waiting to join is not one of
+// theirs: the account is disabled.
+func (s *Server) userRefuse(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.admin.RefuseMembership(r.Context(), caseRequest(r), id); err != nil {
+		return err
+	}
+	return redirect(w, r, "/users", "membership_refused")
 }

@@ -121,9 +121,12 @@ func TestAdminCannotChangeTheirOwnAccess(t *testing.T) {
 		for name, change := range map[string]func(u *account.User) string{
 			"roles":        func(u *account.User) string { u.Roles = []account.Role{account.Admin, account.Supervisor}; return "" },
 			"organization": func(u *account.User) string { u.OrgID = w.shelter.ID; return "" },
-			"both":         func(u *account.User) string { u.OrgID, u.Roles = w.shelter.ID, []account.Role{account.Admin, account.Supervisor}; return "" },
-			"disabled":     func(u *account.User) string { u.Disabled = true; return "" },
-			"password":     func(u *account.User) string { return "otra frase larga de prueba" },
+			"both": func(u *account.User) string {
+				u.OrgID, u.Roles = w.shelter.ID, []account.Role{account.Admin, account.Supervisor}
+				return ""
+			},
+			"disabled": func(u *account.User) string { u.Disabled = true; return "" },
+			"password": func(u *account.User) string { return "otra frase larga de prueba" },
 		} {
 			u := w.reload(t, w.root)
 			newPW := change(u)

@@ -17,8 +17,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"puente/internal/access"
-	"puente/internal/admin"
 	"puente/internal/account"
+	"puente/internal/admin"
 	"puente/internal/audit"
 	"puente/internal/auth"
 	"puente/internal/casework"

@@ -122,6 +122,11 @@ type Config struct {
 	// TrustProxy makes the server believe X-Forwarded-Proto and
 	// X-Forwarded-For, for deployments behind a TLS-terminating proxy.
 	TrustProxy bool
+	// TrustedProxies is how many proxies stand in front of the server,
+	// each appending the address it saw to X-Forwarded-For; the server
+	// believes only the entry the outermost one wrote. Zero behind a proxy
+	// means one.
+	TrustedProxies int
 	// ExitURL is where the quick-exit control sends a person: a neutral
 	// page that gives nothing away to someone looking over their shoulder.
 	ExitURL string
@@ -197,6 +202,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Password == (password.Params{}) {
 		cfg.Password = password.Default
+	}
+	switch {
+	case !cfg.TrustProxy:
+		cfg.TrustedProxies = 0
+	case cfg.TrustedProxies < 1:
+		cfg.TrustedProxies = 1
 	}
 	s := &Server{
 		cfg:       cfg,

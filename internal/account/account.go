@@ -114,8 +114,6 @@ type User struct {
 	Disabled bool   `json:"disabled"`
 
 	PasswordHash string    `json:"-"`
-	FailedLogins int       `json:"-"`
-	LockedUntil  time.Time `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
 }

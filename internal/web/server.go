@@ -47,8 +47,13 @@ type Store interface {
 	CountUsers(ctx context.Context) (int, error)
 	SetPassword(ctx context.Context, userID int64, hash, keep string) error
 	SetLanguage(ctx context.Context, userID int64, lang string) error
-	LoginFailed(ctx context.Context, userID int64, threshold int, lockFor time.Duration) (time.Time, error)
-	LoginSucceeded(ctx context.Context, userID int64, newHash string) error
+	RehashPassword(ctx context.Context, userID int64, hash string) error
+
+	// Sign-in failures and locks (sign_in_limits.go).
+	SignInLocks(ctx context.Context, now time.Time, keys ...string) (map[string]time.Time, error)
+	SignInFailed(ctx context.Context, now time.Time, failures ...store.SignInFailure) ([]string, error)
+	ClearSignInFailures(ctx context.Context, key string) error
+	DeleteExpiredSignInLimits(ctx context.Context, now time.Time) (int64, error)
 
 	CreateSession(ctx context.Context, s auth.Session) error
 	Session(ctx context.Context, hash string) (*auth.Session, error)
@@ -149,8 +154,9 @@ type Server struct {
 	interviews *interview.Service
 	metrics    *metrics
 	registry   *prometheus.Registry
-	ipLimit    *auth.Throttle
-	mailLimit  *auth.Throttle
+	limitKeys  auth.LimitKeys
+	devices    auth.Devices
+	attempts   auth.KeyLocks // sign-in attempts take turns per key (sign_in_limits.go)
 	// crossOrigin rejects state-changing requests that a browser marks
 	// as coming from another site, before the CSRF token is even read.
 	crossOrigin *http.CrossOriginProtection
@@ -166,16 +172,6 @@ func (s *Server) DeletionPending() bool { return s.deletions.Load() > 0 }
 
 // DeletionDone records that the keys were rotated after the deletions.
 func (s *Server) DeletionDone() { s.deletions.Store(0) }
-
-// Limits on sign-in attempts: the account locks for lockFor after every
-// lockAfter consecutive failures; an address may try ipBurst times, then one
-// more every ipEvery.
-const (
-	lockAfter = 5
-	lockFor   = 15 * time.Minute
-	ipBurst   = 20
-	ipEvery   = 30 * time.Second
-)
 
 // Request body limits. A form is a few fields; an API body a record.
 const (
@@ -217,8 +213,8 @@ func New(cfg Config) (*Server, error) {
 		csrfKey:   cfg.Keys.Derive("csrf"),
 		mux:       http.NewServeMux(),
 		registry:  prometheus.NewRegistry(),
-		ipLimit:   auth.NewThrottle(ipBurst, ipEvery),
-		mailLimit: auth.NewThrottle(lockAfter, lockFor/lockAfter),
+		limitKeys: auth.NewLimitKeys(cfg.Keys.Derive("sign-in-limits")),
+		devices:   auth.NewDevices(cfg.Keys.Derive("device-cookie")),
 
 		crossOrigin: http.NewCrossOriginProtection(),
 	}
@@ -241,8 +237,8 @@ func (s *Server) Handler() http.Handler {
 	return s.withState(s.recoverPanics(s.securityHeaders(s.authenticate(s.mux))))
 }
 
-// Sweep deletes expired sessions and expires referrals nobody answered in
-// time; serve calls it periodically.
+// Sweep deletes expired sessions and sign-in counts and expires referrals
+// nobody answered in time; serve calls it periodically.
 func (s *Server) Sweep(ctx context.Context) {
 	n, err := s.store.DeleteExpiredSessions(ctx, s.now(), s.cfg.Timeouts.Idle)
 	if err != nil {
@@ -251,6 +247,9 @@ func (s *Server) Sweep(ctx context.Context) {
 	}
 	if n > 0 {
 		s.log.Info("swept expired sessions", "count", n)
+	}
+	if _, err := s.store.DeleteExpiredSignInLimits(ctx, s.now()); err != nil {
+		s.log.Error("sweep sign-in limits", "err", err)
 	}
 	if n, err := s.referrals.Expire(ctx); err != nil {
 		s.log.Error("expire referrals", "err", err)

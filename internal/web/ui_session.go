@@ -87,10 +87,6 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 // empty) and answers with the one generic message, or with the message of
 // the lock this failure started. u is nil for an email with no account.
 func (s *Server) loginFailed(w http.ResponseWriter, r *http.Request, u *account.User, keys signInKeys, reason string, in loginData) error {
-	lock, err := s.countFailure(r, u, keys)
-	if err != nil {
-		return err
-	}
 	if reason != "" {
 		if err := s.audit(r, u, "auth.sign_in", audit.Deny, reason); err != nil {
 			return err
@@ -100,6 +96,10 @@ func (s *Server) loginFailed(w http.ResponseWriter, r *http.Request, u *account.
 			id = u.ID
 		}
 		s.log.Info("sign-in failed", "ref", stateOf(r).ref, "user_id", id)
+	}
+	lock, err := s.countFailure(r, u, keys)
+	if err != nil {
+		return err
 	}
 	status := http.StatusUnauthorized
 	in.Err = "login.failed"

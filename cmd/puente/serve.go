@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -18,6 +19,7 @@ import (
 
 func runServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlagSet("serve", `Usage: puente serve [--addr HOST:PORT] [--data DIR] [--db URL] [--demo] [--tls-cert FILE --tls-key FILE]
+                    [--behind-proxy [--trusted-proxies N]]
 
 Runs the web app and the JSON API until interrupted (Ctrl-C or SIGTERM), then
 finishes the requests under way and stops. Logs go to standard error as JSON
@@ -27,6 +29,7 @@ Examples:
   puente serve --demo                       fictional demo data, http://127.0.0.1:8080
   puente serve --addr 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem
   puente serve --db postgres://puente@localhost/puente --behind-proxy
+  puente serve --behind-proxy --trusted-proxies 2   behind a load balancer and a TLS proxy
 `, out)
 	var d dataFlags
 	d.register(fs)
@@ -35,7 +38,14 @@ Examples:
 	tlsCert := fs.String("tls-cert", "", "TLS certificate `file` (PEM); serve HTTPS")
 	tlsKey := fs.String("tls-key", "", "TLS private key `file` (PEM)")
 	proxy := fs.Bool("behind-proxy", false, "trust X-Forwarded-Proto and X-Forwarded-For from a TLS-terminating reverse proxy")
+	proxies := fs.Int("trusted-proxies", 0, "how many `N` proxies stand in front of the server, each appending to X-Forwarded-For (with --behind-proxy; default 1)")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "trusted-proxies" })
+	nProxies, err := trustedProxies(*proxy, *proxies, given)
+	if err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -70,7 +80,7 @@ Examples:
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(web.Config{Store: db, Keys: key, Logger: log, Version: buildVersion(), Demo: isDemo == "1", TrustProxy: *proxy})
+	srv, err := web.New(web.Config{Store: db, Keys: key, Logger: log, Version: buildVersion(), Demo: isDemo == "1", TrustProxy: *proxy, TrustedProxies: nProxies})
 	if err != nil {
 		return err
 	}
@@ -149,6 +159,20 @@ func serveUntilDone(ctx context.Context, srv *web.Server, ln net.Listener, cert,
 			return nil
 		}
 	}
+}
+
+// trustedProxies checks --trusted-proxies against --behind-proxy: it means
+// nothing without it, and behind a proxy there is at least one.
+func trustedProxies(behind bool, n int, given bool) (int, error) {
+	switch {
+	case given && !behind:
+		return 0, errors.New("serve: --trusted-proxies goes with --behind-proxy")
+	case given && n < 1:
+		return 0, errors.New("serve: --trusted-proxies must be 1 or more")
+	case behind && !given:
+		return 1, nil
+	}
+	return n, nil
 }
 
 func isLoopback(a net.Addr) bool {

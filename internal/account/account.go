@@ -121,8 +121,6 @@ type User struct {
 	ConfirmedRoles []Role `json:"-"`
 
 	PasswordHash string    `json:"-"`
-	FailedLogins int       `json:"-"`
-	LockedUntil  time.Time `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
 }

@@ -59,27 +59,3 @@ func TestToken(t *testing.T) {
 		}
 	}
 }
-
-func TestThrottle(t *testing.T) {
-	th := NewThrottle(3, time.Minute)
-	for i := range 3 {
-		if !th.Allow("ip:1", t0) {
-			t.Fatalf("attempt %d refused within burst", i+1)
-		}
-	}
-	if th.Allow("ip:1", t0) {
-		t.Fatal("attempt over burst allowed")
-	}
-	if !th.Allow("ip:2", t0) {
-		t.Fatal("another key was throttled")
-	}
-	if !th.Allow("ip:1", t0.Add(time.Minute)) {
-		t.Fatal("bucket did not refill")
-	}
-	th.Reset("ip:1")
-	for range 3 {
-		if !th.Allow("ip:1", t0.Add(time.Minute)) {
-			t.Fatal("Reset did not clear the key")
-		}
-	}
-}

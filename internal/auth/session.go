@@ -1,6 +1,7 @@
 // Package auth holds the mechanics of proving who someone is: server-side
-// sessions, API tokens and sign-in throttling. Secrets are only ever stored
-// hashed, so reading the database does not let anyone sign in.
+// sessions, API tokens, the keys sign-in limits count against, and device
+// tokens. Secrets are only ever stored hashed, so reading the database does
+// not let anyone sign in.
 package auth
 
 import (

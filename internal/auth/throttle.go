@@ -7,11 +7,12 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Throttle limits how often something keyed by a string (an address, an
-// email) may be attempted: a burst, then a steady refill. It lives in memory
-// and complements the per-account lockout kept in the database, which
-// survives restarts; this one also covers email addresses with no account,
-// so that lockouts do not reveal which addresses exist.
+// Throttle limits how often something keyed by a string (a person's name
+// searches, their openings of confidential addresses) may be attempted: a
+// burst, then a steady refill. It lives in memory, per server: it slows
+// someone working through a list, and the audit log records every attempt.
+// Sign-in limits, which must survive restarts and answer alike for
+// unknown accounts, are kept in the database instead (SignInLimits).
 type Throttle struct {
 	mu      sync.Mutex
 	every   time.Duration

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"crypto/rand"
 	"crypto/subtle"
 	"strings"
 	"time"
@@ -31,10 +32,25 @@ type Token struct {
 	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
 }
 
+// A public id is publicIDLength characters of publicIDAlphabet (60 random
+// bits: it finds the token, the secret proves it). Ids issued before the
+// alphabet was fixed are lower-case letters and digits, which SplitBearer
+// still accepts.
+const (
+	publicIDLength   = 12
+	publicIDAlphabet = "abcdefghijklmnopqrstuvwxyz234567"
+)
+
+// newPublicID draws a public id. rand.Text gives 26 characters of the
+// upper-case base32 alphabet, always, so the id never comes up short.
+func newPublicID() string {
+	return strings.ToLower(rand.Text()[:publicIDLength])
+}
+
 // NewToken returns a token for user and the bearer string to hand to the
 // client once; Puente cannot show it again.
 func NewToken(user int64, name string, scopes []string, now time.Time, ttl time.Duration) (bearer string, t Token) {
-	public := strings.ToLower(strings.NewReplacer("-", "", "_", "").Replace(randomString(12)))[:12]
+	public := newPublicID()
 	secret := randomString(32)
 	t = Token{UserID: user, Name: name, PublicID: public, SecretHash: HashID(secret), Scopes: scopes, CreatedAt: now, ExpiresAt: now.Add(ttl)}
 	return TokenPrefix + public + "_" + secret, t
@@ -48,10 +64,24 @@ func SplitBearer(bearer string) (public, secret string, ok bool) {
 		return "", "", false
 	}
 	public, secret, ok = strings.Cut(rest, "_")
-	if !ok || len(public) != 12 || len(secret) < 40 {
+	if !ok || !isPublicID(public) || len(secret) < 40 {
 		return "", "", false
 	}
 	return public, secret, true
+}
+
+// isPublicID reports whether s could be a public id, of today's alphabet or
+// the older one.
+func isPublicID(s string) bool {
+	if len(s) != publicIDLength {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // Matches reports, in constant time, whether secret is this token's secret.

@@ -180,31 +180,24 @@ func TestUsers(t *testing.T) {
 	})
 }
 
-func TestLockoutAndPassword(t *testing.T) {
+func TestPasswordChanges(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
 		t0 := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
 		db.Now = func() time.Time { return t0 }
 		org := mustOrg(t, db, "Hotline", account.US)
 		u := mustUser(t, db, org.ID, "op@example.org", account.HotlineOperator)
-		for i := 1; i <= 5; i++ {
-			locked, err := db.LoginFailed(ctx, u.ID, 5, 15*time.Minute)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if want := i == 5; !locked.IsZero() != want {
-				t.Fatalf("failure %d: locked until %v", i, locked)
-			}
-		}
-		got, _ := db.User(ctx, u.ID)
-		if got.FailedLogins != 5 || !got.LockedUntil.Equal(t0.Add(15*time.Minute)) {
-			t.Fatalf("after 5 failures: failed=%d locked=%v", got.FailedLogins, got.LockedUntil)
-		}
-		if err := db.LoginSucceeded(ctx, u.ID, "$argon2id$new"); err != nil {
+		_, s0 := auth.NewSession(u.ID, t0, auth.DefaultTimeouts)
+		if err := db.CreateSession(ctx, s0); err != nil {
 			t.Fatal(err)
 		}
-		got, _ = db.User(ctx, u.ID)
-		if got.FailedLogins != 0 || !got.LockedUntil.IsZero() || got.PasswordHash != "$argon2id$new" {
-			t.Fatalf("after success: %+v", got)
+		if err := db.RehashPassword(ctx, u.ID, "$argon2id$new"); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := db.User(ctx, u.ID); got.PasswordHash != "$argon2id$new" {
+			t.Fatalf("after a rehash: %q", got.PasswordHash)
+		}
+		if _, err := db.Session(ctx, s0.Hash); err != nil {
+			t.Error("a rehash of the same password ended a session")
 		}
 
 		_, s1 := auth.NewSession(u.ID, t0, auth.DefaultTimeouts)

@@ -4,14 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"strings"
-	"time"
 
 	"puente/internal/account"
 	"puente/internal/admin"
 	"puente/internal/problem"
 )
 
-const userColumns = `u.id, u.org_id, u.email, u.name, u.lang, u.password_hash, u.disabled, u.failed_logins, u.locked_until, u.created_at, u.updated_at,
+const userColumns = `u.id, u.org_id, u.email, u.name, u.lang, u.password_hash, u.disabled, u.created_at, u.updated_at,
 	COALESCE(u.confirmed_org_id, 0), u.confirmed_roles`
 
 // CreateUser validates u and stores it with its password hash, which the
@@ -109,7 +108,7 @@ func setRoles(ctx context.Context, q queryer, id int64, roles []account.Role) er
 // change), or is empty.
 func (db *DB) SetPassword(ctx context.Context, userID int64, hash, keep string) error {
 	return db.tx(ctx, func(q queryer) error {
-		res, err := q.ExecContext(ctx, "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0, updated_at = ? WHERE id = ?", hash, micros(db.now()), userID)
+		res, err := q.ExecContext(ctx, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, micros(db.now()), userID)
 		if err != nil {
 			return translate(err)
 		}
@@ -229,10 +228,10 @@ func (db *DB) users(ctx context.Context, where string, arg any) ([]account.User,
 	var out []account.User
 	for rows.Next() {
 		var u account.User
-		var locked, created, updated int64
+		var created, updated int64
 		var confirmed string
 		var role sql.NullString
-		if err := rows.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &u.Lang, &u.PasswordHash, &u.Disabled, &u.FailedLogins, &locked, &created, &updated,
+		if err := rows.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &u.Lang, &u.PasswordHash, &u.Disabled, &created, &updated,
 			&u.ConfirmedOrgID, &confirmed, &role); err != nil {
 			return nil, translate(err)
 		}
@@ -241,7 +240,7 @@ func (db *DB) users(ctx context.Context, where string, arg any) ([]account.User,
 			out[n-1].Roles = append(out[n-1].Roles, account.Role(role.String))
 			continue
 		}
-		u.LockedUntil, u.CreatedAt, u.UpdatedAt = fromMicros(locked), fromMicros(created), fromMicros(updated)
+		u.CreatedAt, u.UpdatedAt = fromMicros(created), fromMicros(updated)
 		if role.Valid {
 			u.Roles = []account.Role{account.Role(role.String)}
 		}
@@ -274,36 +273,11 @@ func (db *DB) CountUsers(ctx context.Context) (int, error) {
 	return db.count(ctx, "SELECT COUNT(*) FROM users WHERE NOT disabled")
 }
 
-// LoginFailed counts a failed sign-in for a user and, when the count reaches
-// threshold, locks the account until now+lockFor. It returns the time the
-// account is locked until, zero if it is not.
-func (db *DB) LoginFailed(ctx context.Context, userID int64, threshold int, lockFor time.Duration) (time.Time, error) {
-	now := db.now()
-	var locked time.Time
-	err := db.tx(ctx, func(q queryer) error {
-		var failed int
-		if err := q.QueryRowContext(ctx, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins", userID).Scan(&failed); err != nil {
-			return translate(err)
-		}
-		if failed%threshold != 0 {
-			return nil
-		}
-		locked = now.Add(lockFor)
-		_, err := q.ExecContext(ctx, "UPDATE users SET locked_until = ? WHERE id = ?", micros(locked), userID)
-		return translate(err)
-	})
-	return locked, err
-}
-
-// LoginSucceeded clears a user's failed sign-in count and lock, and
-// optionally stores a rehashed password.
-func (db *DB) LoginSucceeded(ctx context.Context, userID int64, newHash string) error {
-	var err error
-	if newHash != "" {
-		_, err = db.q(ctx).ExecContext(ctx, "UPDATE users SET failed_logins = 0, locked_until = 0, password_hash = ? WHERE id = ?", newHash, userID)
-	} else {
-		_, err = db.q(ctx).ExecContext(ctx, "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?", userID)
-	}
+// RehashPassword stores a new hash of a user's unchanged password, made
+// when the hashing parameters changed. Unlike SetPassword it ends no
+// session: the password is the same.
+func (db *DB) RehashPassword(ctx context.Context, userID int64, hash string) error {
+	_, err := db.q(ctx).ExecContext(ctx, "UPDATE users SET password_hash = ? WHERE id = ?", hash, userID)
 	return translate(err)
 }
 

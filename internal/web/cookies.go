@@ -16,6 +16,9 @@ const (
 	sessionCookie = "puente_session"
 	preCookie     = "puente_pre" // binds CSRF tokens before sign-in
 	langCookie    = "puente_lang"
+	// deviceCookie marks a browser where sign-ins completed, for the
+	// sign-in limits (see sign_in_limits.go and auth.Devices).
+	deviceCookie = "puente_device"
 )
 
 func (s *Server) cookieName(st *state, base string) string {

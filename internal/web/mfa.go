@@ -182,24 +182,20 @@ func (s *Server) checkSecondFactor(ctx context.Context, u *account.User, code st
 	return byTOTP, "", nil
 }
 
-// codeFailed records a refused second factor and counts it against the
-// account like a wrong password, and reports whether the account is now
-// locked. The count is per account, not per session, so someone who has
-// only the password cannot get fresh guesses by signing in again.
-func (s *Server) codeFailed(r *http.Request, u *account.User, action, refused string) (locked bool, err error) {
+// codeFailed records a refused second factor and counts it like a wrong
+// password (countFailure), and returns the message of the lock it started,
+// or "". The count is not per session, so someone who has only the
+// password cannot get fresh guesses by signing in again.
+func (s *Server) codeFailed(r *http.Request, u *account.User, keys signInKeys, action, refused string) (string, error) {
 	if err := s.audit(r, u, action, audit.Deny, refused); err != nil {
-		return false, err
+		return "", err
 	}
-	until, err := s.store.LoginFailed(r.Context(), u.ID, lockAfter, lockFor)
+	lock, err := s.countFailure(r, u, keys)
 	if err != nil {
-		return false, err
+		return "", err
 	}
-	st := stateOf(r)
-	s.log.Info("second factor refused", "ref", st.ref, "user_id", u.ID, "reason", refused, "locked", !until.IsZero())
-	if until.IsZero() {
-		return false, nil
-	}
-	return true, s.audit(r, u, "auth.lockout", audit.Deny, "too many wrong codes")
+	s.log.Info("second factor refused", "ref", stateOf(r).ref, "user_id", u.ID, "reason", refused, "locked", lock != "")
+	return lock, nil
 }
 
 // endSession ends the request's session and forgets its cookie. The

@@ -251,14 +251,14 @@ func TestWrongCodesEndTheSession(t *testing.T) {
 		if res := b.postCode("12345"); res.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("a five-digit typo: %d, want 422 and not counted", res.StatusCode)
 		}
-		for i := 1; i < lockAfter; i++ {
+		for i := 1; i < accountLimit.Failures; i++ {
 			if res := b.postCode(wrongCode(right)); res.StatusCode != http.StatusUnauthorized || !strings.Contains(res.body, "That code is not right.") {
 				t.Fatalf("wrong code %d: %d, want 401", i, res.StatusCode)
 			}
 		}
 		res := b.postCode(wrongCode(right))
 		if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(res.body, "Too many wrong codes") {
-			t.Fatalf("wrong code %d: %d, want 429 and the session ended", lockAfter, res.StatusCode)
+			t.Fatalf("wrong code %d: %d, want 429 and the session ended", accountLimit.Failures, res.StatusCode)
 		}
 		if _, ok := b.cookies["__Host-puente_session"]; ok {
 			t.Error("the session cookie was not cleared")

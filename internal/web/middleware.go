@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -45,7 +46,8 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func (s *Server) withState(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		st := &state{ref: newRef(), secure: s.isSecure(r)}
+		st := &state{ref: newRef(), https: s.isHTTPS(r)}
+		st.secure = isSecure(st.https, r)
 		st.lang = s.pickLanguage(r, st)
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, withState(r, st))
@@ -63,11 +65,35 @@ func (s *Server) withState(next http.Handler) http.Handler {
 	})
 }
 
+// isHTTPS reports whether the browser reached the server over HTTPS: by
+// TLS to this server, or, behind a trusted proxy, by what the outermost
+// proxy says it was asked with.
+func (s *Server) isHTTPS(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	if !s.cfg.TrustProxy {
+		return false
+	}
+	proto, ok := s.forwarded(r, "X-Forwarded-Proto")
+	if !ok {
+		// Proxies usually overwrite this header rather than append to it:
+		// with fewer entries than proxies, every entry is a proxy's, and
+		// the leftmost is the nearest to the browser.
+		entries := forwardedEntries(r, "X-Forwarded-Proto")
+		if len(entries) == 0 {
+			return false
+		}
+		proto = entries[0]
+	}
+	return strings.EqualFold(proto, "https")
+}
+
 // isSecure reports whether the browser will keep Secure cookies for this
-// request: over TLS, behind a trusted TLS proxy, or on a loopback address,
-// which browsers treat as a secure context.
-func (s *Server) isSecure(r *http.Request) bool {
-	if r.TLS != nil || (s.cfg.TrustProxy && r.Header.Get("X-Forwarded-Proto") == "https") {
+// request: over HTTPS, or on a loopback address, which browsers treat as a
+// secure context.
+func isSecure(https bool, r *http.Request) bool {
+	if https {
 		return true
 	}
 	host := r.Host
@@ -81,12 +107,20 @@ func (s *Server) isSecure(r *http.Request) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// clientIP is the address sign-in throttling counts against.
+// clientIP is the address sign-in limits count against. Behind trusted
+// proxies it is the address the outermost of them saw: each proxy appends
+// the address it was reached from to X-Forwarded-For, so every entry left
+// of those is whatever the client chose to write, and only the Nth from the
+// right, for N proxies, can be believed. A request with fewer entries did
+// not come through them all, and one whose entry is not an address comes
+// from a misconfigured proxy: both count against the address that
+// connected, which is stricter, never looser.
 func (s *Server) clientIP(r *http.Request) string {
 	if s.cfg.TrustProxy {
-		if f := r.Header.Get("X-Forwarded-For"); f != "" {
-			first, _, _ := strings.Cut(f, ",")
-			return strings.TrimSpace(first)
+		if f, ok := s.forwarded(r, "X-Forwarded-For"); ok {
+			if a, err := netip.ParseAddr(f); err == nil {
+				return a.Unmap().WithZone("").String()
+			}
 		}
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
@@ -94,6 +128,29 @@ func (s *Server) clientIP(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// forwarded returns the entry the outermost trusted proxy wrote in a
+// list-valued forwarding header: the Nth from the right, across all the
+// header's lines, for N trusted proxies. ok is false when there are fewer.
+func (s *Server) forwarded(r *http.Request, name string) (entry string, ok bool) {
+	entries := forwardedEntries(r, name)
+	n := s.cfg.TrustedProxies
+	if n < 1 || len(entries) < n {
+		return "", false
+	}
+	return entries[len(entries)-n], true
+}
+
+// forwardedEntries splits every line of a list-valued header at its commas.
+func forwardedEntries(r *http.Request, name string) []string {
+	var out []string
+	for _, v := range r.Header.Values(name) {
+		for e := range strings.SplitSeq(v, ",") {
+			out = append(out, strings.TrimSpace(e))
+		}
+	}
+	return out
 }
 
 // pickLanguage follows the person's explicit choice (cookie) and otherwise
@@ -135,7 +192,9 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-		if r.TLS != nil {
+		// Over HTTPS only: on plain HTTP, loopback included, browsers
+		// ignore it, and a proxy's word counts only when it is trusted.
+		if stateOf(r).https {
 			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 		}
 		if !strings.HasPrefix(r.URL.Path, "/static/") {

@@ -241,12 +241,3 @@ func redirect(w http.ResponseWriter, r *http.Request, to, flash string) error {
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
-
-// localPath returns next if it is a path on this site, else fallback, so a
-// crafted link cannot send a person elsewhere after signing in.
-func localPath(next, fallback string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
-		return fallback
-	}
-	return next
-}

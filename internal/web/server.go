@@ -48,8 +48,13 @@ type Store interface {
 	CountUsers(ctx context.Context) (int, error)
 	SetPassword(ctx context.Context, userID int64, hash, keep string) error
 	SetLanguage(ctx context.Context, userID int64, lang string) error
-	LoginFailed(ctx context.Context, userID int64, threshold int, lockFor time.Duration) (time.Time, error)
-	LoginSucceeded(ctx context.Context, userID int64, newHash string) error
+	RehashPassword(ctx context.Context, userID int64, hash string) error
+
+	// Sign-in failures and locks (sign_in_limits.go).
+	SignInLocks(ctx context.Context, now time.Time, keys ...string) (map[string]time.Time, error)
+	SignInFailed(ctx context.Context, now time.Time, failures ...store.SignInFailure) ([]string, error)
+	ClearSignInFailures(ctx context.Context, key string) error
+	DeleteExpiredSignInLimits(ctx context.Context, now time.Time) (int64, error)
 
 	CreateSession(ctx context.Context, s auth.Session) error
 	Session(ctx context.Context, hash string) (*auth.Session, error)
@@ -120,6 +125,11 @@ type Config struct {
 	// TrustProxy makes the server believe X-Forwarded-Proto and
 	// X-Forwarded-For, for deployments behind a TLS-terminating proxy.
 	TrustProxy bool
+	// TrustedProxies is how many proxies stand in front of the server,
+	// each appending the address it saw to X-Forwarded-For; the server
+	// believes only the entry the outermost one wrote. Zero behind a proxy
+	// means one.
+	TrustedProxies int
 	// ExitURL is where the quick-exit control sends a person: a neutral
 	// page that gives nothing away to someone looking over their shoulder.
 	ExitURL string
@@ -143,8 +153,9 @@ type Server struct {
 	interviews *interview.Service
 	metrics    *metrics
 	registry   *prometheus.Registry
-	ipLimit    *auth.Throttle
-	mailLimit  *auth.Throttle
+	limitKeys  auth.LimitKeys
+	devices    auth.Devices
+	attempts   auth.KeyLocks // sign-in attempts take turns per key (sign_in_limits.go)
 	// crossOrigin rejects state-changing requests that a browser marks
 	// as coming from another site, before the CSRF token is even read.
 	crossOrigin *http.CrossOriginProtection
@@ -160,16 +171,6 @@ func (s *Server) DeletionPending() bool { return s.deletions.Load() > 0 }
 
 // DeletionDone records that the keys were rotated after the deletions.
 func (s *Server) DeletionDone() { s.deletions.Store(0) }
-
-// Limits on sign-in attempts: the account locks for lockFor after every
-// lockAfter consecutive failures; an address may try ipBurst times, then one
-// more every ipEvery.
-const (
-	lockAfter = 5
-	lockFor   = 15 * time.Minute
-	ipBurst   = 20
-	ipEvery   = 30 * time.Second
-)
 
 // Request body limits. A form is a few fields; an API body a record.
 const (
@@ -197,6 +198,12 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Password == (password.Params{}) {
 		cfg.Password = password.Default
 	}
+	switch {
+	case !cfg.TrustProxy:
+		cfg.TrustedProxies = 0
+	case cfg.TrustedProxies < 1:
+		cfg.TrustedProxies = 1
+	}
 	s := &Server{
 		cfg:       cfg,
 		store:     cfg.Store,
@@ -205,8 +212,8 @@ func New(cfg Config) (*Server, error) {
 		csrfKey:   cfg.Keys.Derive("csrf"),
 		mux:       http.NewServeMux(),
 		registry:  prometheus.NewRegistry(),
-		ipLimit:   auth.NewThrottle(ipBurst, ipEvery),
-		mailLimit: auth.NewThrottle(lockAfter, lockFor/lockAfter),
+		limitKeys: auth.NewLimitKeys(cfg.Keys.Derive("sign-in-limits")),
+		devices:   auth.NewDevices(cfg.Keys.Derive("device-cookie")),
 
 		crossOrigin: http.NewCrossOriginProtection(),
 	}
@@ -230,8 +237,8 @@ func (s *Server) Handler() http.Handler {
 	return s.withState(s.recoverPanics(s.securityHeaders(s.authenticate(s.mux))))
 }
 
-// Sweep deletes expired sessions and expires referrals nobody answered in
-// time; serve calls it periodically.
+// Sweep deletes expired sessions and sign-in counts and expires referrals
+// nobody answered in time; serve calls it periodically.
 func (s *Server) Sweep(ctx context.Context) {
 	n, err := s.store.DeleteExpiredSessions(ctx, s.now(), s.cfg.Timeouts.Idle)
 	if err != nil {
@@ -240,6 +247,9 @@ func (s *Server) Sweep(ctx context.Context) {
 	}
 	if n > 0 {
 		s.log.Info("swept expired sessions", "count", n)
+	}
+	if _, err := s.store.DeleteExpiredSignInLimits(ctx, s.now()); err != nil {
+		s.log.Error("sweep sign-in limits", "err", err)
 	}
 	if n, err := s.referrals.Expire(ctx); err != nil {
 		s.log.Error("expire referrals", "err", err)

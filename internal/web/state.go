@@ -19,6 +19,7 @@ type state struct {
 	ref       string // reference id shown with errors and logged with them
 	route     string // the registered pattern, for metrics and logs
 	lang      string
+	https     bool // TLS to this server, or to a trusted proxy
 	secure    bool // HTTPS, or loopback, where Secure cookies work
 	user      *account.User
 	org       *account.Organization // the user's organization

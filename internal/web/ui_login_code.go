@@ -26,10 +26,11 @@ func (s *Server) codePage(w http.ResponseWriter, r *http.Request) error {
 }
 
 // submitCode checks the code from the authenticator app, or a recovery
-// code, and completes the sign-in. Wrong codes count against the account
-// like wrong passwords: when it locks, the session ends and the person must
-// sign in again once the lock is over. A code that is not even the right
-// shape is a typo, not a guess, and is not counted.
+// code, and completes the sign-in. Wrong codes count like wrong passwords,
+// against this browser's standing with the account (sign_in_limits.go):
+// when they lock it, the session ends and the person must sign in again
+// once the lock is over. A code that is not even the right shape is a
+// typo, not a guess, and is not counted.
 func (s *Server) submitCode(w http.ResponseWriter, r *http.Request) error {
 	st := stateOf(r)
 	in := codeData{Next: localPath(r.PostForm.Get("next"), "")}
@@ -44,45 +45,50 @@ func (s *Server) submitCode(w http.ResponseWriter, r *http.Request) error {
 		in.Err = key
 		return s.render(w, r, status, "login_code.html", "login.code_title", in)
 	}
-	now := s.now()
-	if !s.ipLimit.Allow("ip:"+s.clientIP(r), now) {
-		return refuse(http.StatusTooManyRequests, "login.too_many")
-	}
-	if now.Before(u.LockedUntil) {
+	keys := s.signInKeys(r, u.Email)
+	defer s.takeTurn(keys)()
+	switch lock, err := s.signInLock(r.Context(), keys); {
+	case err != nil:
+		return err
+	case lock == lockedAddr:
+		return refuse(http.StatusTooManyRequests, lock)
+	case lock != "":
 		if err := s.audit(r, u, "auth.second_factor", audit.Deny, "locked"); err != nil {
 			return err
 		}
 		return s.codeLockedOut(w, r)
 	}
-	by, refused, err := s.checkSecondFactor(r.Context(), u, r.PostForm.Get("code"), now)
+	by, refused, err := s.checkSecondFactor(r.Context(), u, r.PostForm.Get("code"), s.now())
 	switch {
 	case err != nil:
 		return err
 	case refused == refusedMalformed:
 		return refuse(http.StatusUnprocessableEntity, refusalKeys[refused])
 	case refused != "":
-		locked, err := s.codeFailed(r, u, "auth.second_factor", refused)
-		if err != nil {
+		lock, err := s.codeFailed(r, u, keys, "auth.second_factor", refused)
+		switch {
+		case err != nil:
 			return err
-		}
-		if locked {
+		case lock == lockedAddr:
+			return refuse(http.StatusTooManyRequests, lock)
+		case lock != "":
 			return s.codeLockedOut(w, r)
 		}
 		return refuse(http.StatusUnauthorized, refusalKeys[refused])
 	}
-	return s.secondFactorGiven(w, r, by, in.Next)
+	return s.secondFactorGiven(w, r, keys, by, in.Next)
 }
 
 // secondFactorGiven completes the sign-in of a pending session. The
 // session id stays as it is: it was issued fresh when the password was
 // accepted, moments ago, to this same browser.
-func (s *Server) secondFactorGiven(w http.ResponseWriter, r *http.Request, by, next string) error {
+func (s *Server) secondFactorGiven(w http.ResponseWriter, r *http.Request, keys signInKeys, by, next string) error {
 	st, ctx := stateOf(r), r.Context()
 	u := st.pending
 	if err := s.store.MarkSessionSecondFactor(ctx, st.session.Hash); err != nil {
 		return err
 	}
-	if err := s.store.LoginSucceeded(ctx, u.ID, ""); err != nil {
+	if err := s.signInCompleted(w, r, keys); err != nil {
 		return err
 	}
 	if err := s.audit(r, u, "auth.second_factor", audit.Allow, by); err != nil {

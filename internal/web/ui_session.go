@@ -39,98 +39,101 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
 
 // login checks credentials and, on success, starts a new session. Every
 // failure a guesser could learn from looks the same: an unknown email, a
-// wrong password and a disabled account give one message and take about the
-// same time. A locked account says so, but so does an unknown address after
-// as many attempts, so the lock reveals nothing either. Each check that
-// reaches an account, or finds none, goes in the audit log; attempts the
-// throttles turn away before that do not, so a flood cannot fill the log.
+// wrong password and a disabled account give one message, take about the
+// same time, and count the same way against the same kind of key (see
+// sign_in_limits.go), so the locks that follow reveal nothing either. Each
+// check that reaches an account, or finds none, goes in the audit log, by
+// user id or 0, never the email typed; attempts a lock turns away before
+// that do not, so a flood cannot fill the log.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
-	st := stateOf(r)
+	ctx := r.Context()
 	in := loginData{Email: strings.TrimSpace(r.PostForm.Get("email")), Next: localPath(r.PostForm.Get("next"), "")}
 	pw := r.PostForm.Get("password")
-	refuse := func(status int, key string) error {
-		in.Err = key
-		return s.render(w, r, status, "login.html", "login.title", in)
-	}
-	// deny records the refusal before giving it. An unknown account is
-	// recorded as actor 0 with no record: never the address that was tried.
-	deny := func(u *account.User, reason string, status int, key string) error {
-		if err := s.audit(r, u, "auth.sign_in", audit.Deny, reason); err != nil {
-			return err
-		}
-		return refuse(status, key)
-	}
-	now := s.now()
-	if !s.ipLimit.Allow("ip:"+s.clientIP(r), now) {
-		return refuse(http.StatusTooManyRequests, "login.too_many")
-	}
 	email, bad := account.NormalizeEmail(in.Email)
+	keys := s.signInKeys(r, email)
+	defer s.takeTurn(keys)()
+	if lock, err := s.signInLock(ctx, keys); err != nil {
+		return err
+	} else if lock != "" {
+		in.Err = lock
+		return s.render(w, r, http.StatusTooManyRequests, "login.html", "login.title", in)
+	}
 	if bad != "" || len(pw) == 0 || len(pw) > 4*password.MaxLength {
-		return refuse(http.StatusUnauthorized, "login.failed")
+		// Not a guess at any account's password: it counts against the
+		// address alone, and is not audited.
+		keys.account, keys.device = "", ""
+		return s.loginFailed(w, r, nil, keys, "", in)
 	}
-	if !s.mailLimit.Allow("email:"+email, now) {
-		return refuse(http.StatusTooManyRequests, "login.locked")
-	}
-	u, err := s.store.UserByEmail(r.Context(), email)
+	u, err := s.store.UserByEmail(ctx, email)
 	if problem.Is(err, problem.NotFound) {
 		password.Verify(pw, password.DummyHash, s.cfg.Password)
-		return deny(nil, "unknown account", http.StatusUnauthorized, "login.failed")
+		return s.loginFailed(w, r, nil, keys, "unknown account", in)
 	} else if err != nil {
 		return err
 	}
-	if now.Before(u.LockedUntil) {
-		return deny(u, "locked", http.StatusTooManyRequests, "login.locked")
-	}
 	ok, rehash, err := password.Verify(pw, u.PasswordHash, s.cfg.Password)
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		return s.loginFailed(w, r, u, keys, "wrong password", in)
+	case u.Disabled:
+		return s.loginFailed(w, r, u, keys, "disabled account", in)
+	}
+	return s.passwordAccepted(w, r, u, keys, pw, rehash, in.Next)
+}
+
+// loginFailed counts a refused sign-in, records it (unless reason is
+// empty) and answers with the one generic message, or with the message of
+// the lock this failure started. u is nil for an email with no account.
+func (s *Server) loginFailed(w http.ResponseWriter, r *http.Request, u *account.User, keys signInKeys, reason string, in loginData) error {
+	if reason != "" {
+		if err := s.audit(r, u, "auth.sign_in", audit.Deny, reason); err != nil {
+			return err
+		}
+		var id int64
+		if u != nil {
+			id = u.ID
+		}
+		s.log.Info("sign-in failed", "ref", stateOf(r).ref, "user_id", id)
+	}
+	lock, err := s.countFailure(r, u, keys)
 	if err != nil {
 		return err
 	}
-	if !ok {
-		locked, err := s.store.LoginFailed(r.Context(), u.ID, lockAfter, lockFor)
-		if err != nil {
-			return err
-		}
-		s.log.Info("sign-in failed", "ref", st.ref, "user_id", u.ID, "locked", !locked.IsZero())
-		if locked.IsZero() {
-			return deny(u, "wrong password", http.StatusUnauthorized, "login.failed")
-		}
-		if err := s.audit(r, u, "auth.lockout", audit.Deny, "too many wrong passwords"); err != nil {
-			return err
-		}
-		return deny(u, "wrong password", http.StatusTooManyRequests, "login.locked")
+	status := http.StatusUnauthorized
+	in.Err = "login.failed"
+	if lock != "" {
+		status, in.Err = http.StatusTooManyRequests, lock
 	}
-	if u.Disabled {
-		return deny(u, "disabled account", http.StatusUnauthorized, "login.failed")
-	}
-	return s.passwordAccepted(w, r, u, email, pw, rehash, in.Next)
+	return s.render(w, r, status, "login.html", "login.title", in)
 }
 
 // passwordAccepted finishes a sign-in whose password was right: it starts
 // the session and sends the person on to their second factor, to set one
 // up if they must, or where they were going.
-func (s *Server) passwordAccepted(w http.ResponseWriter, r *http.Request, u *account.User, email, pw string, rehash bool, next string) error {
+func (s *Server) passwordAccepted(w http.ResponseWriter, r *http.Request, u *account.User, keys signInKeys, pw string, rehash bool, next string) error {
 	st, ctx := stateOf(r), r.Context()
 	on, err := s.store.TOTPEnabled(ctx, u.ID)
 	if err != nil {
 		return err
 	}
-	var newHash string
 	if rehash {
-		if newHash, err = password.Hash(pw, s.cfg.Password); err != nil {
+		newHash, err := password.Hash(pw, s.cfg.Password)
+		if err != nil {
+			return err
+		}
+		if err := s.store.RehashPassword(ctx, u.ID, newHash); err != nil {
 			return err
 		}
 	}
-	// With a second factor the failure count is cleared only when the code
-	// is right (submitCode), so wrong codes add up across fresh sign-ins:
-	// the password alone buys five guesses in all, not five per sign-in.
-	// Storing a rehash clears it too, but that happens once per change of
-	// the hashing parameters.
-	if !on || newHash != "" {
-		if err := s.store.LoginSucceeded(ctx, u.ID, newHash); err != nil {
+	// With a second factor the sign-in completes, and this browser's
+	// failures are forgotten, only when the code is right (submitCode).
+	if !on {
+		if err := s.signInCompleted(w, r, keys); err != nil {
 			return err
 		}
 	}
-	s.mailLimit.Reset("email:" + email)
 	reason := "password"
 	if on {
 		reason = "password; second factor next"

@@ -192,11 +192,13 @@ func (s *Server) twoFARecovery(w http.ResponseWriter, r *http.Request) error {
 
 // accountCode checks the code a form on these pages sent and reports
 // whether it was right. When it was not, it has already answered: with the
-// form and its error, or, when the wrong codes locked the account, by
-// ending the session. A wrong code counts against the account as at
-// sign-in, so an open session cannot be used to guess codes either.
+// form and its error, or, when the wrong codes started a lock, by ending
+// the session. A wrong code counts as at sign-in, so an open session cannot
+// be used to guess codes either.
 func (s *Server) accountCode(w http.ResponseWriter, r *http.Request, action, field string) (bool, error) {
 	u := stateOf(r).user
+	keys := s.signInKeys(r, u.Email)
+	defer s.takeTurn(keys)()
 	by, refused, err := s.checkSecondFactor(r.Context(), u, r.PostForm.Get("code"), s.now())
 	switch {
 	case err != nil:
@@ -207,11 +209,11 @@ func (s *Server) accountCode(w http.ResponseWriter, r *http.Request, action, fie
 		}
 		return true, nil
 	case refused != refusedMalformed:
-		locked, err := s.codeFailed(r, u, action, refused)
+		lock, err := s.codeFailed(r, u, keys, action, refused)
 		if err != nil {
 			return false, err
 		}
-		if locked {
+		if lock != "" {
 			if err := s.endSession(w, r); err != nil {
 				return false, err
 			}

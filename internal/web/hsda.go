@@ -16,11 +16,12 @@ import (
 
 // The HSDA read-only API (Open Referral's Human Services Data API for HSDS
 // 3.0), so that other directories, 211s among them, can read Puente's.
-// Directory data is public; a confidential location is served exactly as
-// hsds.FromListings exports it: its id, type, city, state and country and
-// coordinates rounded to 0.1°, never its name, descriptions, street address
-// or exact point. Searching runs over what is served, so it cannot be used
-// to guess what is withheld either.
+// Directory data is public, but a confidential shelter is not on it at
+// all: not its organization, its service, its area nor its beds, which
+// together tell someone looking for a person where to wait. Referrals find
+// it through Puente's own pages, to signed-in partners. Searching runs
+// over what is served, so it cannot be used to guess what is withheld
+// either.
 //
 // Of the specification's query parameters, page, per_page and search are
 // honoured; the others (full, organization_id, taxonomy_term_id …) are
@@ -139,7 +140,13 @@ func (s *Server) hsdaDirectory(r *http.Request) (*hsdaDirectory, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newHSDADirectory(ls), nil
+	public := make([]directory.Listing, 0, len(ls))
+	for _, l := range ls {
+		if !l.Location.Confidential {
+			public = append(public, l)
+		}
+	}
+	return newHSDADirectory(public), nil
 }
 
 // hsdaDirectory is the directory as the HSDA serves it, every object in

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -185,7 +186,7 @@ func TestHSDAPagination(t *testing.T) {
 		{"/hsda/services?per_page=1&page=4", page(3, 3, 4, 0, false, true, true), []string{}},
 		{"/hsda/services?per_page=100", page(3, 1, 1, 3, true, true, false), []string{svcShelter, svcLegal, svcCounsel}},
 		{"/hsda/organizations?per_page=1", page(2, 2, 1, 1, true, false, false), []string{orgCasa}},
-		{"/hsda/service_at_locations?per_page=2", page(3, 2, 1, 2, true, false, false), nil},
+		{"/hsda/service_at_locations?per_page=2", page(2, 1, 1, 2, true, true, false), nil},
 		{"/hsda/services?search=nada+de+esto", page(0, 0, 1, 0, true, true, true), []string{}},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
@@ -264,7 +265,7 @@ func TestHSDASearch(t *testing.T) {
 		{"/hsda/organizations?search=acompanamiento", []string{"Casa Ejemplo"}},
 		{"/hsda/service_at_locations?search=oficina", []string{svcShelter}},
 		{"/hsda/service_at_locations?search=clinica", []string{svcCounsel}},
-		{"/hsda/service_at_locations?search=albergue", []string{svcShelter, svcShelter}},
+		{"/hsda/service_at_locations?search=albergue", []string{svcShelter}},
 		// The confidential location's name and description are not served,
 		// so a search cannot find them out.
 		{"/hsda/service_at_locations?search=zorzal", []string{}},
@@ -294,7 +295,7 @@ func TestHSDAByID(t *testing.T) {
 	for _, sal := range sals {
 		locations = append(locations, sal.(map[string]any)["location"].(map[string]any)["id"].(string))
 	}
-	if diff := cmp.Diff([]string{locSecret, locOffice}, locations); diff != "" {
+	if diff := cmp.Diff([]string{locOffice}, locations); diff != "" {
 		t.Errorf("service's locations (-want +got):\n%s", diff)
 	}
 
@@ -302,7 +303,7 @@ func TestHSDAByID(t *testing.T) {
 	if got := contents(map[string]any{"contents": org["services"]}, "id"); !cmp.Equal(got, []string{svcShelter, svcLegal}) {
 		t.Errorf("organization's services %v", got)
 	}
-	if got := contents(map[string]any{"contents": org["locations"]}, "id"); !cmp.Equal(got, []string{locSecret, locOffice}) {
+	if got := contents(map[string]any{"contents": org["locations"]}, "id"); !cmp.Equal(got, []string{locOffice}) {
 		t.Errorf("organization's locations %v", got)
 	}
 
@@ -362,23 +363,38 @@ func hsdaCrawl(t *testing.T, e *env) map[string]string {
 
 func TestHSDAWithholdsConfidentialLocations(t *testing.T) {
 	e := hsdaEnv(t)
+	// A shelter that is only at a confidential place: nothing of it may
+	// be served, not its organization, its service nor its beds.
+	hidden := hsdaListings()[0]
+	hidden.Organization = directory.Organization{ID: "0b0f6f57-8c5e-4f55-9a51-0a6a4f7a3c09", Name: "Refugio Golondrina", Description: "Refugio."}
+	hidden.Service.ID, hidden.Service.OrganizationID, hidden.Service.Name = "1c1f6f57-8c5e-4f55-9a51-0a6a4f7a3c09", hidden.Organization.ID, "Casa Golondrina"
+	el := &hidden.Service.Eligibility
+	el.Beds, el.BedsAvailable, el.AvailabilityUpdatedAt = 17, hsdaPtr(3), e.clock.Now()
+	hidden.Location.ID, hidden.Location.OrganizationID = "2d2f6f57-8c5e-4f55-9a51-0a6a4f7a3c09", hidden.Organization.ID
+	if err := e.db.SaveListing(context.Background(), &hidden); err != nil {
+		t.Fatal(err)
+	}
 	bodies := hsdaCrawl(t, e)
-	if len(bodies) < 50 {
+	if len(bodies) < 30 {
 		t.Fatalf("crawled only %d responses", len(bodies))
 	}
+	canaries := append(slices.Clone(hsdaCanaries), locSecret, hidden.Location.ID, hidden.Service.ID, hidden.Organization.ID, "Golondrina", `"code": "confidential"`)
 	for path, body := range bodies {
-		for _, canary := range hsdaCanaries {
+		for _, canary := range canaries {
 			if strings.Contains(body, canary) {
 				t.Errorf("GET %s holds the withheld %q", path, canary)
 			}
 		}
 	}
-	// The location is there, as an export shows it: the scan above is not
-	// passing because the place is missing.
+	for _, path := range []string{"/hsda/services/" + hidden.Service.ID, "/hsda/organizations/" + hidden.Organization.ID} {
+		hsdaGet(t, e, path, http.StatusNotFound)
+	}
+	// The shelter's public office is there: the scan above is not passing
+	// because the directory is empty.
 	body := bodies["/hsda/services/"+svcShelter]
-	for _, want := range []string{locSecret, `"latitude": 31.7`, `"longitude": -106.5`, `"city": "Ciudad Juárez"`, `"code": "confidential"`} {
+	for _, want := range []string{locOffice, `"city": "Ciudad Juárez"`} {
 		if !strings.Contains(body, want) {
-			t.Errorf("the shelter lacks %s:\n%s", want, body)
+			t.Errorf("the shelter's public office lacks %s:\n%s", want, body)
 		}
 	}
 }

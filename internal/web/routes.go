@@ -72,7 +72,6 @@ func (s *Server) register() {
 
 	s.handle("GET /healthz", access.Public, s.healthz)
 	s.handle("GET /readyz", access.Public, s.readyz)
-	s.handle("GET /metrics", access.Public, s.metricsHandler)
 	static, _ := fs.Sub(staticFiles, "static")
 	fileServer := http.StripPrefix("/static/", http.FileServerFS(static))
 	s.handle("GET /static/", access.Public, func(w http.ResponseWriter, r *http.Request) error {

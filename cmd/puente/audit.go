@@ -78,7 +78,8 @@ func runAudit(ctx context.Context, args []string, out, errOut io.Writer) error {
 	if err != nil {
 		return err
 	}
-	report, err := audit.Verify(db.AuditEntries(ctx, store.AuditFilter{}), cps...)
+	opts := audit.Options{Key: kr.Derive(audit.ChainKeyPurpose), Sources: []audit.Source{audit.CheckpointList(cps...)}}
+	report, err := opts.Verify(db.AuditEntries(ctx, store.AuditFilter{}))
 	if err != nil {
 		return fmt.Errorf("audit verify: %w", err)
 	}

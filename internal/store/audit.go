@@ -16,8 +16,8 @@ import (
 const auditLock = 7104
 
 // AppendAudit chains e to the last entry and stores it, setting e.Seq,
-// e.Prev and e.Hash. The table refuses updates and deletes; appending is
-// the only write there is.
+// e.Prev and e.Hash, sealed under the chain key from UseKeyring. The table
+// refuses updates and deletes; appending is the only write there is.
 func (db *DB) AppendAudit(ctx context.Context, e *audit.Entry) error {
 	if e.At.IsZero() {
 		e.At = db.now()
@@ -35,8 +35,11 @@ func (db *DB) AppendAudit(ctx context.Context, e *audit.Entry) error {
 		if err != nil && !isNoRows(err) {
 			return translate(err)
 		}
+		if len(db.auditKey) == 0 {
+			return fmt.Errorf("audit entry: no chain key: call UseKeyring")
+		}
 		e.Seq = last + 1
-		e.Chain(prev)
+		e.Chain(prev, db.auditKey)
 		if err := e.Validate(); err != nil {
 			return fmt.Errorf("audit entry: %w", err)
 		}

@@ -18,15 +18,25 @@ import (
 
 func runServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlagSet("serve", `Usage: puente serve [--addr HOST:PORT] [--data DIR] [--db URL] [--demo] [--tls-cert FILE --tls-key FILE]
+                    [--audit-interval 2s] [--audit-anchor PATH]…
 
 Runs the web app and the JSON API until interrupted (Ctrl-C or SIGTERM), then
 finishes the requests under way and stops. Logs go to standard error as JSON
 lines and never hold personal data.
 
+Every --audit-interval, when the audit log has moved, the server checks the
+entries written since the last checkpoint and signs the log's end, recording
+the checkpoint in the database and in DIR/audit-checkpoints; at start it does
+the same for what a crash left unsigned, and at shutdown once more. Each
+--audit-anchor PATH gets every checkpoint line too: a file on another disk or
+a mounted share, or a named pipe to a partner. On several servers sharing one
+database, let one sign and give the others --audit-interval 0.
+
 Examples:
   puente serve --demo                       fictional demo data, http://127.0.0.1:8080
   puente serve --addr 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem
   puente serve --db postgres://puente@localhost/puente --behind-proxy
+  puente serve --audit-anchor /mnt/offsite/puente-checkpoints
 `, out)
 	var d dataFlags
 	d.register(fs)
@@ -35,6 +45,9 @@ Examples:
 	tlsCert := fs.String("tls-cert", "", "TLS certificate `file` (PEM); serve HTTPS")
 	tlsKey := fs.String("tls-key", "", "TLS private key `file` (PEM)")
 	proxy := fs.Bool("behind-proxy", false, "trust X-Forwarded-Proto and X-Forwarded-For from a TLS-terminating reverse proxy")
+	interval := fs.Duration("audit-interval", defaultCheckpointInterval, "how often to sign the audit log's end when it moves; 0 for never (another server signs)")
+	var anchors listFlag
+	fs.Var(&anchors, "audit-anchor", "a `path` that gets every audit checkpoint line too (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -43,6 +56,9 @@ Examples:
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return errors.New("serve: --tls-cert and --tls-key go together")
+	}
+	if *interval < 0 || *interval == 0 && len(anchors) > 0 {
+		return errors.New("serve: --audit-interval must be positive, and is needed by --audit-anchor")
 	}
 	log := slog.New(slog.NewJSONHandler(errOut, nil))
 
@@ -66,6 +82,15 @@ Examples:
 			return fmt.Errorf("serve --demo: %w", err)
 		}
 	}
+	var cp *checkpointer
+	if *interval > 0 {
+		cp = newCheckpointer(db, key, d.data, anchors, log)
+		if _, err := cp.start(ctx, time.Now(), false); errors.Is(err, errTampered) {
+			log.Error("audit checkpoint at start", "err", err)
+		} else if err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
+	}
 	isDemo, err := db.Setting(ctx, demo.SettingKey)
 	if err != nil {
 		return err
@@ -86,7 +111,6 @@ Examples:
 		scheme = "https"
 	}
 	fmt.Fprintf(out, "Puente %s is serving on %s://%s (%s database). Press Ctrl-C to stop.\n", buildVersion(), scheme, ln.Addr(), db.Engine())
-	var lastCheckpoint time.Time // when the server last signed the audit log's end
 	shred := &shredder{db: db, kr: key, path: filepath.Join(d.data, "puente.key"), log: log, wait: 2 * time.Minute}
 	chores := func(ctx context.Context, now time.Time) {
 		if srv.DeletionPending() || !shred.rotated.IsZero() {
@@ -102,12 +126,17 @@ Examples:
 		if err := key.Reload(); err != nil {
 			log.Error("reload keyring", "err", err)
 		}
-		if now.Sub(lastCheckpoint) >= 10*time.Minute {
-			lastCheckpoint = now
-			if _, err := writeCheckpoint(ctx, db, key, d.data, now); err != nil {
-				log.Error("audit checkpoint", "err", err)
+	}
+	if cp != nil {
+		// Sign every interval while serving, and once more when the
+		// requests under way at shutdown have written their entries.
+		wait := cp.run(ctx, *interval)
+		defer func() {
+			wait()
+			if err := cp.tick(context.WithoutCancel(ctx), time.Now()); err != nil {
+				log.Error("audit checkpoint at shutdown", "err", err)
 			}
-		}
+		}()
 	}
 	return serveUntilDone(ctx, srv, ln, *tlsCert, *tlsKey, log, chores)
 }

@@ -169,7 +169,7 @@ func runReset2FA(ctx context.Context, args []string, out, errOut io.Writer) erro
 	if key != "" {
 		return fmt.Errorf("user reset-2fa: --email: %s", key)
 	}
-	db, _, err := d.open(ctx, errOut)
+	db, kr, err := d.open(ctx, errOut)
 	if err != nil {
 		return err
 	}
@@ -184,7 +184,7 @@ func runReset2FA(ctx context.Context, args []string, out, errOut io.Writer) erro
 	if err := db.EndSessions(ctx, u.ID); err != nil {
 		return err
 	}
-	if err := db.AppendAudit(ctx, &audit.Entry{Roles: "operator", Action: "auth.mfa_reset", Record: fmt.Sprintf("user:%d", u.ID), Decision: audit.Allow, Reason: "cli", RequestID: "cli"}); err != nil {
+	if err := appendAndSign(ctx, db, kr, d.data, &audit.Entry{Roles: "operator", Action: "auth.mfa_reset", Record: fmt.Sprintf("user:%d", u.ID), Decision: audit.Allow, Reason: "cli", RequestID: "cli"}, errOut); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "Two-step verification is off for user %d, and their sessions are ended.\n", u.ID)

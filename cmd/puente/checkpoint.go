@@ -293,7 +293,7 @@ func (f *checkpointLines) mark() error {
 }
 
 // all yields the checkpoints in the file, in its order. A line that is not
-// a checkpoint is an error that names it.
+// a checkpoint is an error that gives its number.
 func (f *checkpointLines) all() iter.Seq2[audit.Checkpoint, error] {
 	return func(yield func(audit.Checkpoint, error) bool) {
 		file, err := os.Open(f.path)
@@ -317,14 +317,14 @@ func (f *checkpointLines) all() iter.Seq2[audit.Checkpoint, error] {
 			}
 			c, err := audit.ParseCheckpoint(text)
 			if err != nil {
-				err = fmt.Errorf("%s line %d: %w", f.path, n, err)
+				err = fmt.Errorf("line %d: %w", n, err)
 			}
 			if !yield(c, err) || err != nil {
 				return
 			}
 		}
 		if err := sc.Err(); err != nil {
-			yield(audit.Checkpoint{}, fmt.Errorf("%s: %w", f.path, err))
+			yield(audit.Checkpoint{}, err)
 		}
 	}
 }

@@ -175,6 +175,8 @@ type verifier struct {
 	cands   []candidate
 	maxSeq  int64
 	mac     hash.Hash // HMAC under o.Key, reused
+	buf     []byte    // an entry's encoding, reused
+	sum     []byte    // its HMAC, reused
 	sealed  bool      // the entry being placed matches its hash
 
 	resuming  bool // the first entry, o.Resume's, is still to come
@@ -204,13 +206,15 @@ func (v *verifier) seal(e *Entry) sealing {
 	if v.mac == nil {
 		return unchecked
 	}
-	var buf [256]byte
+	v.buf = e.encode(keyedVersion, v.buf[:0])
 	v.mac.Reset()
-	v.mac.Write(e.encode(keyedVersion, buf[:0]))
-	if hmac.Equal(v.mac.Sum(buf[:0]), e.Hash) {
+	v.mac.Write(v.buf)
+	v.sum = v.mac.Sum(v.sum[:0])
+	if hmac.Equal(v.sum, e.Hash) {
 		return keyed
 	}
-	if h := sha256.Sum256(e.encode(unkeyedVersion, buf[:0])); bytes.Equal(h[:], e.Hash) {
+	v.buf = e.encode(unkeyedVersion, v.buf[:0])
+	if h := sha256.Sum256(v.buf); bytes.Equal(h[:], e.Hash) {
 		return unkeyed
 	}
 	return broken

@@ -1,13 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -16,31 +15,48 @@ import (
 	"puente/internal/store"
 )
 
-const auditHelp = `Usage: puente audit verify     [--data DIR] [--db URL]
+const auditHelp = `Usage: puente audit verify     [--data DIR] [--db URL] [--checkpoints FILE]… [--interval 2s]
        puente audit checkpoint [--data DIR] [--db URL]
 
-verify reads the whole audit log and checks its hash chain and every signed
-checkpoint in DIR/audit-checkpoints. It says where an entry was edited,
-deleted, inserted or reordered behind Puente's back, and exits with status 1
-if it finds anything.
+verify reads the whole audit log and checks that every entry is sealed with
+the deployment's chain key and linked to the one before, that every signed
+checkpoint (in the database, in DIR/audit-checkpoints and in each FILE given)
+agrees with the log, that the database and DIR/audit-checkpoints hold the
+same checkpoints, that each FILE holds none they lack, and that no entry has
+waited longer than the checkpoint interval (and a few seconds) for one. It
+says where an entry was edited, deleted, inserted, reordered, forged or cut
+from the end behind Puente's back, and exits with status 1 if it finds
+anything.
 
-checkpoint signs the log's current end with the deployment's key, appends
-the line to DIR/audit-checkpoints and prints it. Send copies elsewhere (a
-partner, a printout): a checkpoint held outside the server is what proves
-the end of the log was not cut. The server signs one every ten minutes.
+--checkpoints names a copy of the checkpoints kept elsewhere: an anchor the
+server appends to (--audit-anchor), a partner's copy, a printout typed back.
+--interval is the server's --audit-interval; 0 skips the check for entries
+waiting for a checkpoint.
+
+checkpoint checks the entries written since the newest checkpoint, signs the
+log's current end with the deployment's key, records the checkpoint in the
+database and in DIR/audit-checkpoints, and prints it. The server does this by
+itself every two seconds while the log moves; run this when no server runs.
 
 Examples:
   puente audit verify --data /var/lib/puente
-  puente audit checkpoint >> /mnt/offsite/puente-checkpoints
+  puente audit verify --checkpoints /mnt/offsite/puente-checkpoints
+  puente audit checkpoint
 `
 
-// checkpointFile is where signed checkpoints are kept, beside the database.
-func checkpointFile(data string) string { return filepath.Join(data, "audit-checkpoints") }
+// wallClock is the time verify holds the log to; tests replace it.
+var wallClock = time.Now
 
-// auditSigner derives the checkpoint signing key from the keyring's root,
-// so it survives key rotation.
-func auditSigner(kr *secret.Keyring) *audit.Signer {
-	return audit.NewSigner(kr.Derive("audit-checkpoint"))
+// listFlag collects a repeatable flag's values.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error {
+	if v == "" {
+		return errors.New("empty path")
+	}
+	*l = append(*l, v)
+	return nil
 }
 
 func runAudit(ctx context.Context, args []string, out, errOut io.Writer) error {
@@ -58,8 +74,17 @@ func runAudit(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlagSet("audit "+sub, auditHelp, out)
 	var d dataFlags
 	d.register(fs)
+	var copies listFlag
+	interval := defaultCheckpointInterval
+	if sub == "verify" {
+		fs.Var(&copies, "checkpoints", "a `file` of checkpoints kept elsewhere to check too (repeatable)")
+		fs.DurationVar(&interval, "interval", defaultCheckpointInterval, "the server's --audit-interval: how often it signs the log's end")
+	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("audit %s: unexpected argument %q", sub, fs.Arg(0))
 	}
 	db, kr, err := d.open(ctx, errOut)
 	if err != nil {
@@ -67,18 +92,18 @@ func runAudit(ctx context.Context, args []string, out, errOut io.Writer) error {
 	}
 	defer db.Close()
 	if sub == "checkpoint" {
-		line, err := writeCheckpoint(ctx, db, kr, d.data, time.Now())
+		cp := newCheckpointer(db, kr, d.data, nil, slog.New(slog.NewTextHandler(errOut, nil)))
+		line, err := cp.start(ctx, time.Now(), true)
 		if err != nil {
 			return err
+		}
+		if line == "" {
+			line = "audit log: empty, nothing to sign"
 		}
 		fmt.Fprintln(out, line)
 		return nil
 	}
-	cps, err := readCheckpoints(checkpointFile(d.data), auditSigner(kr))
-	if err != nil {
-		return err
-	}
-	report, err := audit.Verify(db.AuditEntries(ctx, store.AuditFilter{}), cps...)
+	report, err := verifyAudit(ctx, db, kr, d.data, copies, interval, wallClock())
 	if err != nil {
 		return fmt.Errorf("audit verify: %w", err)
 	}
@@ -89,51 +114,36 @@ func runAudit(ctx context.Context, args []string, out, errOut io.Writer) error {
 	return nil
 }
 
-// writeCheckpoint signs the end of the log and appends it to the
-// checkpoint file; it returns "" when the log is empty.
-func writeCheckpoint(ctx context.Context, db *store.DB, kr *secret.Keyring, data string, now time.Time) (string, error) {
-	last, ok, err := db.LastAudit(ctx)
-	if err != nil || !ok {
-		return "", err
+// verifyAudit checks the whole log against the checkpoints in the
+// database, in the data directory's checkpoint file and in copies kept
+// elsewhere, as of now.
+func verifyAudit(ctx context.Context, db *store.DB, kr *secret.Keyring, data string, copies []string, interval time.Duration, now time.Time) (audit.Report, error) {
+	files := []*checkpointLines{{path: checkpointFile(data), optional: true}}
+	for _, c := range copies {
+		files = append(files, &checkpointLines{path: c})
 	}
-	line := auditSigner(kr).Sign(last, now.UTC()).Marshal()
-	f, err := os.OpenFile(checkpointFile(data), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	// Note how far the file and the copies go while no checkpoint is being
+	// recorded, and before the log is read.
+	inDB, err := db.AuditCheckpoints(ctx, func() error {
+		for _, f := range files {
+			if err := f.mark(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		return "", fmt.Errorf("audit checkpoint: %w", err)
+		return audit.Report{}, err
 	}
-	defer f.Close()
-	if _, err := f.WriteString(line + "\n"); err != nil {
-		return "", fmt.Errorf("audit checkpoint: %w", err)
+	srcs := []audit.Source{{Name: "the database", Checkpoints: inDB, Complete: true}}
+	for i, f := range files {
+		srcs = append(srcs, audit.Source{Name: f.path, Checkpoints: f.all(), Complete: i == 0})
 	}
-	return line, f.Sync()
+	opts := audit.Options{Key: kr.Derive(audit.ChainKeyPurpose), Public: auditSigner(kr).Public(), Sources: srcs, Now: now}
+	if interval > 0 {
+		opts.MaxUncovered = interval + checkpointGrace
+	}
+	return opts.Verify(db.AuditEntries(ctx, store.AuditFilter{}))
 }
 
-// readCheckpoints loads and checks the signatures of the stored
-// checkpoints; a forged or damaged one is an error, not something to skip.
-func readCheckpoints(path string, s *audit.Signer) ([]audit.Checkpoint, error) {
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var out []audit.Checkpoint
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" {
-			continue
-		}
-		c, err := audit.ParseCheckpoint(line)
-		if err == nil {
-			err = c.VerifySignature(s.Public())
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s line %d: %w", path, n, err)
-		}
-		out = append(out, c)
-	}
-	return out, sc.Err()
-}
+var _ flag.Value = (*listFlag)(nil)

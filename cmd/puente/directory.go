@@ -97,12 +97,16 @@ func runDirectoryImport(ctx context.Context, args []string, out, errOut io.Write
 	if err != nil {
 		return fmt.Errorf("directory import: nothing imported: %w", err)
 	}
-	db, _, err := d.open(ctx, errOut)
+	db, kr, err := d.open(ctx, errOut)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	return saveHSDS(ctx, db, src, out)
+	err = saveHSDS(ctx, db, src, out)
+	if serr := signNow(ctx, db, kr, d.data, "directory import", errOut); serr != nil {
+		return errors.Join(err, serr)
+	}
+	return err
 }
 
 // hsdsSource is HSDS data read whole, before anything is saved.

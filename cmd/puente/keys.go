@@ -91,5 +91,5 @@ func runKeys(ctx context.Context, args []string, out, errOut io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "Retired keys: %v. Active key: %s.\n", retired, kr.ActiveKEK())
-	return db.AppendAudit(ctx, &audit.Entry{Roles: "operator", Action: "keys.rotate", Decision: audit.Allow, Reason: "cli", RequestID: "cli"})
+	return appendAndSign(ctx, db, kr, d.data, &audit.Entry{Roles: "operator", Action: "keys.rotate", Decision: audit.Allow, Reason: "cli", RequestID: "cli"}, errOut)
 }

@@ -10,10 +10,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"puente/internal/secret"
 	"puente/internal/store"
@@ -45,9 +47,9 @@ Commands:
   user confirm       agree to a user's roles for an organization with no supervisor
   user reset-2fa     turn off a user's two-step verification (lost phone)
   keys rotate        rotate the key-encryption key, re-wrapping every data key
-  audit verify       check the audit log's hash chain and signed checkpoints
+  audit verify       check the audit log's keyed chain and signed checkpoints
   screen             evaluate screening answers under US, Mexican and UN law (JSON in, JSON out)
-  audit checkpoint   sign the audit log's current end
+  audit checkpoint   sign the audit log's current end (the server does it every 2 s)
   directory import/export   the services directory as HSDS 3.0 JSON
   version    print the version
   help       print this help, or "puente help <command>" for one command
@@ -219,5 +221,32 @@ Examples:
 		fmt.Fprintln(out, "applied", name)
 	}
 	fmt.Fprintf(out, "%s database at schema version %d\n", db.Engine(), v)
+	return signAfterMigrate(ctx, db, d.data, out, errOut)
+}
+
+// signAfterMigrate signs the audit log's end once the schema is up to date,
+// as the server does at start, when the deployment has a keyring: after the
+// upgrade that keyed the chain, this checks and signs the unkeyed entries
+// written before it, so that the upgraded log verifies.
+func signAfterMigrate(ctx context.Context, db *store.DB, data string, out, errOut io.Writer) error {
+	path := filepath.Join(data, "puente.key")
+	if _, env := os.LookupEnv(secret.KeyringEnvVar); !env {
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return nil // a new deployment: no keyring, so no audit log yet
+		}
+	}
+	kr, _, err := secret.LoadOrCreateKeyring(path)
+	if err != nil {
+		return err
+	}
+	db.UseKeyring(kr)
+	cp := newCheckpointer(db, kr, data, nil, slog.New(slog.NewTextHandler(errOut, nil)))
+	line, err := cp.start(ctx, time.Now(), false)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if line != "" {
+		fmt.Fprintln(out, "signed the audit log's end:", line)
+	}
 	return nil
 }

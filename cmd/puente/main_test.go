@@ -98,11 +98,18 @@ func TestMigrateAndUserAdd(t *testing.T) {
 // by cancelling its context.
 func startServe(t *testing.T, dir string) (string, func() error) {
 	t.Helper()
+	return startServeWith(t, dir)
+}
+
+// startServeWith is startServe with more flags.
+func startServeWith(t *testing.T, dir string, flags ...string) (string, func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
+	args := append([]string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--demo"}, flags...)
 	go func() {
-		done <- run(ctx, []string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--demo"}, pw, io.Discard)
+		done <- run(ctx, args, pw, io.Discard)
 		pw.Close()
 	}()
 	var out strings.Builder

@@ -73,7 +73,7 @@ func TestAuditVerifyCatchesACutTail(t *testing.T) {
 	f, _ := os.OpenFile(filepath.Join(dir, "audit-checkpoints"), os.O_APPEND|os.O_WRONLY, 0)
 	f.WriteString("puente-audit-checkpoint v1 1 " + strings.Repeat("00", 32) + " 1 abcdabcdabcdabcd AAAA\n")
 	f.Close()
-	if _, err := runCmd(t, "", "audit", "verify", "--data", dir); err == nil || !strings.Contains(err.Error(), "audit-checkpoints line") {
+	if _, err := runCmd(t, "", "audit", "verify", "--data", dir); err == nil || !strings.Contains(err.Error(), "audit-checkpoints: line ") {
 		t.Fatalf("forged checkpoint: %v", err)
 	}
 }

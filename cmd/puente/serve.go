@@ -20,16 +20,26 @@ import (
 func runServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlagSet("serve", `Usage: puente serve [--addr HOST:PORT] [--data DIR] [--db URL] [--demo] [--tls-cert FILE --tls-key FILE]
                     [--behind-proxy [--trusted-proxies N]]
+                    [--audit-interval 2s] [--audit-anchor PATH]… [--metrics-addr HOST:PORT]
 
 Runs the web app and the JSON API until interrupted (Ctrl-C or SIGTERM), then
 finishes the requests under way and stops. Logs go to standard error as JSON
 lines and never hold personal data.
+
+Every --audit-interval, when the audit log has moved, the server checks the
+entries written since the last checkpoint and signs the log's end, recording
+the checkpoint in the database and in DIR/audit-checkpoints; at start it does
+the same for what a crash left unsigned, and at shutdown once more. Each
+--audit-anchor PATH gets every checkpoint line too: a file on another disk or
+a mounted share, or a named pipe to a partner. On several servers sharing one
+database, let one sign and give the others --audit-interval 0.
 
 Examples:
   puente serve --demo                       fictional demo data, http://127.0.0.1:8080
   puente serve --addr 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem
   puente serve --db postgres://puente@localhost/puente --behind-proxy
   puente serve --behind-proxy --trusted-proxies 2   behind a load balancer and a TLS proxy
+  puente serve --audit-anchor /mnt/offsite/puente-checkpoints
 `, out)
 	var d dataFlags
 	d.register(fs)
@@ -39,6 +49,10 @@ Examples:
 	tlsKey := fs.String("tls-key", "", "TLS private key `file` (PEM)")
 	proxy := fs.Bool("behind-proxy", false, "trust X-Forwarded-Proto and X-Forwarded-For from a TLS-terminating reverse proxy")
 	proxies := fs.Int("trusted-proxies", 0, "how many `N` proxies stand in front of the server, each appending to X-Forwarded-For (with --behind-proxy; default 1)")
+	interval := fs.Duration("audit-interval", defaultCheckpointInterval, "how often to sign the audit log's end when it moves; 0 for never (another server signs)")
+	var anchors listFlag
+	fs.Var(&anchors, "audit-anchor", "a `path` that gets every audit checkpoint line too (repeatable)")
+	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics at http://`HOST:PORT`/metrics, apart from the app (off when empty)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -53,6 +67,9 @@ Examples:
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return errors.New("serve: --tls-cert and --tls-key go together")
+	}
+	if *interval < 0 || *interval == 0 && len(anchors) > 0 {
+		return errors.New("serve: --audit-interval must be positive, and is needed by --audit-anchor")
 	}
 	log := slog.New(slog.NewJSONHandler(errOut, nil))
 
@@ -76,6 +93,15 @@ Examples:
 			return fmt.Errorf("serve --demo: %w", err)
 		}
 	}
+	var cp *checkpointer
+	if *interval > 0 {
+		cp = newCheckpointer(db, key, d.data, anchors, log)
+		if _, err := cp.start(ctx, time.Now(), false); errors.Is(err, errTampered) {
+			log.Error("audit checkpoint at start", "err", err)
+		} else if err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
+	}
 	isDemo, err := db.Setting(ctx, demo.SettingKey)
 	if err != nil {
 		return err
@@ -96,7 +122,14 @@ Examples:
 		scheme = "https"
 	}
 	fmt.Fprintf(out, "Puente %s is serving on %s://%s (%s database). Press Ctrl-C to stop.\n", buildVersion(), scheme, ln.Addr(), db.Engine())
-	var lastCheckpoint time.Time // when the server last signed the audit log's end
+	if *metricsAddr != "" {
+		stop, err := serveMetrics(ctx, *metricsAddr, srv.MetricsHandler(), log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		fmt.Fprintf(out, "Metrics on http://%s/metrics\n", *metricsAddr)
+	}
 	shred := &shredder{db: db, kr: key, path: filepath.Join(d.data, "puente.key"), log: log, wait: 2 * time.Minute}
 	chores := func(ctx context.Context, now time.Time) {
 		if srv.DeletionPending() || !shred.rotated.IsZero() {
@@ -112,14 +145,42 @@ Examples:
 		if err := key.Reload(); err != nil {
 			log.Error("reload keyring", "err", err)
 		}
-		if now.Sub(lastCheckpoint) >= 10*time.Minute {
-			lastCheckpoint = now
-			if _, err := writeCheckpoint(ctx, db, key, d.data, now); err != nil {
-				log.Error("audit checkpoint", "err", err)
+	}
+	if cp != nil {
+		// Sign every interval while serving, and once more when the
+		// requests under way at shutdown have written their entries.
+		wait := cp.run(ctx, *interval)
+		defer func() {
+			wait()
+			if err := cp.tick(context.WithoutCancel(ctx), time.Now()); err != nil {
+				log.Error("audit checkpoint at shutdown", "err", err)
 			}
-		}
+		}()
 	}
 	return serveUntilDone(ctx, srv, ln, *tlsCert, *tlsKey, log, chores)
+}
+
+// serveMetrics serves the Prometheus metrics on an address of their own,
+// so that the app's listener never shows when and how its staff work to
+// whoever can reach the sign-in page. It warns when that address is not a
+// loopback one: metrics are for the monitoring system's eyes.
+func serveMetrics(ctx context.Context, addr string, h http.Handler, log *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("serve: --metrics-addr: %w", err)
+	}
+	if !isLoopback(ln.Addr()) {
+		log.Warn("metrics are served on a non-loopback address: reach it only from the monitoring network")
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	go hs.Serve(ln)
+	return func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		hs.Shutdown(sctx)
+	}, nil
 }
 
 func serveUntilDone(ctx context.Context, srv *web.Server, ln net.Listener, cert, key string, log *slog.Logger, chores func(context.Context, time.Time)) error {

@@ -94,7 +94,7 @@ func runUser(ctx context.Context, args []string, out, errOut io.Writer) error {
 	if key := password.Check(pw, u.Email, u.Name); key != "" {
 		return fmt.Errorf("user add: password refused (%s): at least %d characters, not a common password, not built on the name or email", key, password.MinLength)
 	}
-	db, _, err := d.open(ctx, errOut)
+	db, kr, err := d.open(ctx, errOut)
 	if err != nil {
 		return err
 	}
@@ -114,6 +114,9 @@ func runUser(ctx context.Context, args []string, out, errOut io.Writer) error {
 	u.OrgID = *orgID
 	if err := svc.CreateUser(ctx, admin.Operator, &u, pw); err != nil {
 		return fmt.Errorf("user add: %s", describe(err))
+	}
+	if err := signNow(ctx, db, kr, d.data, "user add", errOut); err != nil {
+		return err
 	}
 	fmt.Fprintf(out, "Created user %d: %s (%s)\n", u.ID, u.Email, strings.Trim(fmt.Sprint(u.Roles), "[]"))
 	if generated {
@@ -176,7 +179,7 @@ func runReset2FA(ctx context.Context, args []string, out, errOut io.Writer) erro
 	if key != "" {
 		return fmt.Errorf("user reset-2fa: --email: %s", key)
 	}
-	db, _, err := d.open(ctx, errOut)
+	db, kr, err := d.open(ctx, errOut)
 	if err != nil {
 		return err
 	}
@@ -196,6 +199,9 @@ func runReset2FA(ctx context.Context, args []string, out, errOut io.Writer) erro
 			access.Decision{Allowed: true, Reason: "command line"}, "sessions ended, tokens revoked"))
 	})
 	if err != nil {
+		return err
+	}
+	if err := signNow(ctx, db, kr, d.data, "user reset-2fa", errOut); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "Two-step verification is off for user %d; their sessions are ended and their API tokens revoked.\n", u.ID)
@@ -226,7 +232,7 @@ func runUserConfirm(ctx context.Context, args []string, out, errOut io.Writer) e
 	if key != "" {
 		return fmt.Errorf("user confirm: --email: %s", key)
 	}
-	db, _, err := d.open(ctx, errOut)
+	db, kr, err := d.open(ctx, errOut)
 	if err != nil {
 		return err
 	}
@@ -241,6 +247,9 @@ func runUserConfirm(ctx context.Context, args []string, out, errOut io.Writer) e
 	}
 	if err := (&admin.Service{Store: db}).ConfirmMembership(ctx, admin.Operator, u.ID); err != nil {
 		return fmt.Errorf("user confirm: %s", describe(err))
+	}
+	if err := signNow(ctx, db, kr, d.data, "user confirm", errOut); err != nil {
+		return err
 	}
 	fmt.Fprintf(out, "User %d now works in organization %d as %s.\n", u.ID, u.OrgID, strings.Trim(fmt.Sprint(u.Roles), "[]"))
 	return nil

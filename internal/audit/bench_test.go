@@ -7,7 +7,7 @@ func BenchmarkChain(b *testing.B) {
 	e := entry(1)
 	b.ReportAllocs()
 	for b.Loop() {
-		e.Chain(Genesis)
+		e.Chain(Genesis, testKey)
 	}
 }
 
@@ -18,7 +18,7 @@ func BenchmarkVerify(b *testing.B) {
 	b.ReportAllocs()
 	runs := 0
 	for b.Loop() {
-		r, err := Verify(all(es))
+		r, err := verify(all(es))
 		if err != nil || !r.OK() {
 			b.Fatalf("Verify = %v, %v", r, err)
 		}

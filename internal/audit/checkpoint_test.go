@@ -70,8 +70,9 @@ func TestNewSignerPanicsOnShortSeed(t *testing.T) {
 }
 
 // golden is the text of testSigner's checkpoint over entry 3 of chain(3),
-// signed at signedAt. It pins the format partners keep and parse.
-const golden = "puente-audit-checkpoint v1 3 92a8204a5278de34644516722387eaef0a03382d4d2aa13b14d1d0407fd6e5f6 1772452800000000 fb7970219e26d1f4 ZMgh1ikY2IVUOuRVqwqjpD3D59P8pun5WUhcpubfxdlp3zaH/bnFMHupCXwQMgwnwcBDISM3LwfGJ+VfA7yVBQ=="
+// signed at signedAt. It pins the format partners keep and parse (the
+// entry's hash changed when the chain was keyed; the format did not).
+const golden = "puente-audit-checkpoint v1 3 73262dc7c417f715aa2bbd0215d6afbadd6e5d879ede2718ad8b8920903ba46a 1772452800000000 fb7970219e26d1f4 HRW8j/O8va4IcanDqc2bh1CxPJqOW9AWpmtPmYiUZ4hith4tp4/sP3QTp1/TUpQOCpcYJXvs3/JSvykCqEPHCg=="
 
 func TestCheckpointMarshal(t *testing.T) {
 	c := testSigner.Sign(chain(3)[2], signedAt)

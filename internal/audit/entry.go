@@ -2,6 +2,7 @@ package audit
 
 import (
 	"bytes"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -54,29 +55,62 @@ type Entry struct {
 // constant; Verify does not read it.
 var Genesis = make([]byte, 32)
 
-// hashVersion starts every encoded entry, so that a future change to the
+// The versions that start every encoded entry, so that a change to the
 // encoding can never produce the same bytes for a different entry.
-const hashVersion = "puente-audit-v1"
+const (
+	// unkeyedVersion: plain SHA-256, as Puente chained entries before the
+	// chain was keyed. Anyone who can write the database can recompute it.
+	unkeyedVersion = "puente-audit-v1"
+	// keyedVersion: HMAC-SHA256 under the deployment's chain key.
+	keyedVersion = "puente-audit-v2"
+)
 
-// Chain links e to the entry before it, whose Hash is prev, and sets e.Hash.
-func (e *Entry) Chain(prev []byte) {
+// ChainKeyPurpose names the chain key among the keys derived from the
+// deployment's keyring: the key is secret.Keyring.Derive(ChainKeyPurpose).
+// The store seals entries with it and Verify checks them with it.
+const ChainKeyPurpose = "audit-chain"
+
+// Chain links e to the entry before it, whose Hash is prev, and seals it:
+// e.Hash becomes the HMAC-SHA256, under the chain key, of e's fields. Without
+// the key nobody can compute that hash, so nobody with only the database can
+// edit an entry and re-hash it, or append one. Chain panics if key is empty,
+// as that is a bug in the caller.
+func (e *Entry) Chain(prev, key []byte) {
+	if len(key) == 0 {
+		panic("audit: Entry.Chain without a chain key")
+	}
 	e.Prev = bytes.Clone(prev)
-	e.Hash = e.ComputeHash()
+	e.Hash = e.ComputeHash(key)
+}
+
+// ChainUnkeyed links and hashes e as Puente did before the chain was keyed:
+// plain SHA-256 of its fields. Verify accepts such an entry only where a
+// signed checkpoint vouches for it. It is here for tests and for tools that
+// rebuild a log written before the change; the store never uses it.
+func (e *Entry) ChainUnkeyed(prev []byte) {
+	e.Prev = bytes.Clone(prev)
+	e.Hash = e.ComputeHash(nil)
 }
 
 // ComputeHash returns the hash of e's fields as they are now, without setting
-// e.Hash. It covers every field but Hash, Prev included.
-func (e *Entry) ComputeHash() []byte {
-	h := e.sum()
-	return h[:]
+// e.Hash: keyed under key, or, for a nil key, unkeyed as entries were before
+// the chain was keyed. It covers every field but Hash, Prev included.
+func (e *Entry) ComputeHash(key []byte) []byte {
+	if len(key) == 0 {
+		h := sha256.Sum256(e.encode(unkeyedVersion, make([]byte, 0, 256)))
+		return h[:]
+	}
+	m := hmac.New(sha256.New, key)
+	m.Write(e.encode(keyedVersion, make([]byte, 0, 256)))
+	return m.Sum(nil)
 }
 
-// sum hashes a canonical encoding of e: the version, then every field but
-// Hash in a fixed order, each prefixed by its length, so no two entries
-// encode alike. Times count as Unix microseconds, the precision stores keep.
-func (e *Entry) sum() [sha256.Size]byte {
-	var buf [256]byte
-	b := appendString(buf[:0], hashVersion)
+// encode appends a canonical encoding of e to b: the version, then every
+// field but Hash in a fixed order, each prefixed by its length, so no two
+// entries encode alike. Times count as Unix microseconds, the precision
+// stores keep.
+func (e *Entry) encode(version string, b []byte) []byte {
+	b = appendString(b, version)
 	b = appendInt(b, e.Seq)
 	b = appendInt(b, e.At.UnixMicro())
 	b = appendInt(b, e.ActorID)
@@ -87,14 +121,7 @@ func (e *Entry) sum() [sha256.Size]byte {
 	b = appendString(b, string(e.Decision))
 	b = appendString(b, e.Reason)
 	b = appendString(b, e.RequestID)
-	b = appendBytes(b, e.Prev)
-	return sha256.Sum256(b)
-}
-
-// sealed reports whether e's stored Hash matches its fields.
-func (e *Entry) sealed() bool {
-	h := e.sum()
-	return bytes.Equal(h[:], e.Hash)
+	return appendBytes(b, e.Prev)
 }
 
 func appendString(b []byte, s string) []byte {

@@ -34,7 +34,7 @@ func chain(n int) []Entry {
 	prev := Genesis
 	for i := range out {
 		out[i] = entry(int64(i + 1))
-		out[i].Chain(prev)
+		out[i].Chain(prev, testKey)
 		prev = out[i].Hash
 	}
 	return out
@@ -51,14 +51,19 @@ func all(es []Entry) iter.Seq2[Entry, error] {
 	}
 }
 
-// TestHashPinned pins the encoding: changing it would make every log
+// TestHashPinned pins both encodings: changing one would make every log
 // written before the change fail to verify.
 func TestHashPinned(t *testing.T) {
 	e := entry(1)
-	e.Chain(Genesis)
-	const want = "cd3c040a85064b09cdac806a729e7a0130b413e25e1708af643d28b5b866e5ee"
-	if got := hex.EncodeToString(e.Hash); got != want {
-		t.Errorf("hash of entry(1) = %s, want %s", got, want)
+	e.ChainUnkeyed(Genesis)
+	const unkeyed = "cd3c040a85064b09cdac806a729e7a0130b413e25e1708af643d28b5b866e5ee"
+	if got := hex.EncodeToString(e.Hash); got != unkeyed {
+		t.Errorf("unkeyed hash of entry(1) = %s, want %s", got, unkeyed)
+	}
+	e.Chain(Genesis, testKey)
+	const keyed = "2d2e1be43545fbe8a83f07f2b9188db85a966701e1e24ce7a6d814ae15450616"
+	if got := hex.EncodeToString(e.Hash); got != keyed {
+		t.Errorf("keyed hash of entry(1) = %s, want %s", got, keyed)
 	}
 }
 
@@ -84,9 +89,9 @@ func TestHashCoversEveryField(t *testing.T) {
 		{"byte moved between fields", func(e *Entry) { e.Action, e.Record = "case.rea", "dcase:41" }},
 	} {
 		e := entry(1)
-		e.Chain(Genesis)
+		e.Chain(Genesis, testKey)
 		tt.edit(&e)
-		if bytes.Equal(e.ComputeHash(), e.Hash) {
+		if bytes.Equal(e.ComputeHash(testKey), e.Hash) {
 			t.Errorf("%s: hash unchanged after the edit", tt.name)
 		}
 	}
@@ -95,12 +100,12 @@ func TestHashCoversEveryField(t *testing.T) {
 func TestChain(t *testing.T) {
 	e := entry(2)
 	prev := bytes.Repeat([]byte{9}, 32)
-	e.Chain(prev)
+	e.Chain(prev, testKey)
 	prev[0] = 0
 	if got, want := e.Prev, bytes.Repeat([]byte{9}, 32); !bytes.Equal(got, want) {
 		t.Errorf("Prev = %x after the caller changed its slice, want %x", got, want)
 	}
-	if got, want := e.Hash, e.ComputeHash(); !bytes.Equal(got, want) || len(got) != 32 {
+	if got, want := e.Hash, e.ComputeHash(testKey); !bytes.Equal(got, want) || len(got) != 32 {
 		t.Errorf("Hash = %x, want %x", got, want)
 	}
 }

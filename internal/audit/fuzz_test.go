@@ -44,7 +44,7 @@ func tamper(es []Entry, ops []byte) (_ []Entry, rehashed bool) {
 			es = slices.Insert(es, i, *e)
 		case 9:
 			e.Reason += "x"
-			e.Chain(e.Prev)
+			e.Chain(e.Prev, testKey)
 			rehashed = true
 		case 10:
 			es = swapContents(es, int64(i+1), int64(j+1))
@@ -73,7 +73,7 @@ func FuzzVerify(f *testing.F) {
 			cps = append(cps, testSigner.Sign(orig[7], signedAt))
 		}
 		es, rehashed := tamper(chain(8), ops)
-		r, err := Verify(all(es), cps...)
+		r, err := verify(all(es), cps...)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -22,9 +22,20 @@ const (
 	// Truncated: the log ends before a checkpoint's seq, so its last entries
 	// were deleted, from this seq on.
 	Truncated
-	// BadCheckpoint: a checkpoint is malformed, or the entry it vouches for
-	// is missing or has another hash.
+	// BadCheckpoint: a checkpoint is malformed, forged or out of order, or
+	// the entry it vouches for is missing or has another hash.
 	BadCheckpoint
+	// Unkeyed: the entry is hashed without the chain key, as entries were
+	// before the chain was keyed, but no checkpoint vouches for it: someone
+	// without the key forged it, or edited it and re-hashed it.
+	Unkeyed
+	// Uncovered: no checkpoint covers the entry, though it is older than
+	// the interval at which the server signs them.
+	Uncovered
+	// CheckpointMissing: a checkpoint found in one place that keeps them is
+	// missing from another that must hold every one (the database or the
+	// checkpoint file), so it was removed there.
+	CheckpointMissing
 )
 
 func (k ProblemKind) String() string {
@@ -41,6 +52,12 @@ func (k ProblemKind) String() string {
 		return "truncated"
 	case BadCheckpoint:
 		return "bad_checkpoint"
+	case Unkeyed:
+		return "unkeyed"
+	case Uncovered:
+		return "uncovered"
+	case CheckpointMissing:
+		return "checkpoint_missing"
 	}
 	return fmt.Sprintf("ProblemKind(%d)", int(k))
 }
@@ -60,6 +77,12 @@ func (k ProblemKind) phrase() string {
 		return "was cut from the end"
 	case BadCheckpoint:
 		return "does not match its checkpoint"
+	case Unkeyed:
+		return "is not sealed with the chain key"
+	case Uncovered:
+		return "has waited too long for a checkpoint"
+	case CheckpointMissing:
+		return "has a checkpoint missing from one place"
 	}
 	return "has a problem"
 }
@@ -88,6 +111,9 @@ type Report struct {
 	// log agrees with; 0 when none does. Entries after it are vouched for by
 	// the chain alone.
 	Checkpointed int64
+	// Unkeyed counts the entries read that are hashed without the chain key,
+	// as entries were before it was keyed.
+	Unkeyed int64
 	// Problems lists what Verify found, at most maxProblems of them.
 	Problems []Problem
 	// Omitted counts the problems found beyond maxProblems.

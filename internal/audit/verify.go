@@ -2,8 +2,11 @@ package audit
 
 import (
 	"bytes"
+	"crypto/ed25519"
+	"crypto/hmac"
 	"crypto/sha256"
 	"fmt"
+	"hash"
 	"iter"
 	"slices"
 	"time"
@@ -16,27 +19,73 @@ const (
 	maxCandidates = 16   // recent edited entries kept to find exchanged pairs
 )
 
+// Options say what Verify holds the log to besides its own hash chain.
+type Options struct {
+	// Key is the chain key, secret.Keyring.Derive(ChainKeyPurpose). With it,
+	// every entry must be sealed under it, but for entries written before
+	// the chain was keyed, which must be at or before a checkpoint that the
+	// log agrees with (or trusted, see TrustUnkeyed). Without it Verify can
+	// only check that the entries link up: an entry edited in place keeps a
+	// hash nobody without the key can check, so the edit goes unseen.
+	Key []byte
+	// Public, when set, checks the signature of every checkpoint the
+	// sources hold; a checkpoint it does not verify is reported and
+	// otherwise ignored. When nil the sources' checkpoints are trusted.
+	Public ed25519.PublicKey
+	// Sources are the places signed checkpoints are kept. Each checkpoint
+	// must agree with the log, and each one found anywhere must also be in
+	// every source that is Complete.
+	Sources []Source
+	// Now and MaxUncovered: when MaxUncovered is set, an entry that no
+	// checkpoint covers and that was written more than MaxUncovered before
+	// Now is a problem, for the server signs the log's end every few
+	// seconds. Set MaxUncovered to the checkpoint interval and a little more.
+	Now          time.Time
+	MaxUncovered time.Duration
+	// Resume starts verification from a checkpoint verified before: the
+	// entries read must start at its seq, with its hash, and link on from
+	// there. The server uses it to check only what it is about to sign.
+	Resume Checkpoint
+	// TrustUnkeyed accepts entries hashed without the key as long as no
+	// keyed entry came before them in what is read: that is how a log
+	// written before the chain was keyed gets its first checkpoint.
+	TrustUnkeyed bool
+}
+
+// Verify checks the log's chain and the checkpoints given, without the
+// chain key: see Options.Verify, and Options.Key for what that misses.
+func Verify(entries iter.Seq2[Entry, error], checkpoints ...Checkpoint) (Report, error) {
+	return Options{Sources: []Source{CheckpointList(checkpoints...)}}.Verify(entries)
+}
+
 // Verify reads the log in seq order, as the store returns it (ORDER BY seq),
 // and reports every place where it is not the chain that appending produces:
-// entries edited, deleted, inserted or exchanged. Its memory does not grow
-// with the log: it keeps the end of the chain, the entry after the one it
-// checks, up to 16 recently edited entries (to recognise two that were
-// exchanged) and up to 1000 problems, counting the rest.
+// entries edited, deleted, inserted or exchanged, entries forged or re-hashed
+// without the key, checkpoints the log does not agree with or that are
+// missing from one of the places that keep them, and entries left uncovered
+// by any checkpoint for too long. Its memory does not grow with the log: it
+// keeps the end of the chain, the entry after the one it checks, up to 16
+// recently edited entries (to recognise two that were exchanged), the
+// checkpoints of one seq at a time and up to 1000 problems, counting the
+// rest.
 //
 // Each checkpoint must agree with the log: the entry at its seq must exist
-// and have its hash. Verify trusts the checkpoints it is given, so check
-// their signatures with VerifySignature first. Without a checkpoint at or
-// after them, deleting the last entries or rewriting every hash from some
-// entry onwards cannot be detected.
+// and have its hash. Without a checkpoint at or after them, deleting the
+// last entries cannot be detected; the server signs one every few seconds,
+// which bounds what can be cut unseen.
 //
 // Verify keeps the slices of a few entries while it reads on, so the
-// sequence must not reuse them. When the sequence fails, Verify returns the
-// error and a report on the entries before it.
-func Verify(entries iter.Seq2[Entry, error], checkpoints ...Checkpoint) (Report, error) {
-	v := newVerifier(checkpoints)
+// sequence must not reuse them. When a sequence fails, Verify returns the
+// error and a report on what it read before.
+func (o Options) Verify(entries iter.Seq2[Entry, error]) (Report, error) {
+	v := newVerifier(o)
+	defer v.cps.stop()
 	var cur Entry
 	have := false
 	for e, err := range entries {
+		if err == nil && have {
+			err = v.step(&cur, &e)
+		}
 		if err != nil {
 			if have {
 				v.r.Last = cur
@@ -44,16 +93,18 @@ func Verify(entries iter.Seq2[Entry, error], checkpoints ...Checkpoint) (Report,
 			return v.r, fmt.Errorf("verify audit log: %w", err)
 		}
 		v.r.Entries++
-		if have {
-			v.step(&cur, &e)
-		}
 		cur, have = e, true
 	}
 	if have {
-		v.step(&cur, nil)
+		if err := v.step(&cur, nil); err != nil {
+			v.r.Last = cur
+			return v.r, fmt.Errorf("verify audit log: %w", err)
+		}
 		v.r.Last = cur
 	}
-	v.finish()
+	if err := v.finish(); err != nil {
+		return v.r, fmt.Errorf("verify audit log: %w", err)
+	}
 	return v.r, nil
 }
 
@@ -89,31 +140,73 @@ type candidate struct {
 	idx int // its problem in Report.Problems
 }
 
+// sealing is how an entry's hash was made.
+type sealing int
+
+const (
+	broken    sealing = iota // matches none of the ways
+	keyed                    // under the chain key
+	unkeyed                  // plain SHA-256, as before the chain was keyed
+	unchecked                // Verify has no key to tell
+)
+
 type verifier struct {
+	o       Options
 	r       Report
 	cur     state
 	before  state // the state before the tip was accepted
 	canUndo bool  // before is valid
 	cands   []candidate
 	maxSeq  int64
+	mac     hash.Hash // HMAC under o.Key, reused
+	buf     []byte    // an entry's encoding, reused
+	sum     []byte    // its HMAC, reused
+	sealed  bool      // the entry being placed matches its hash
 
-	cps     []Checkpoint
-	cpAt    map[int64][]int
-	seen    []bool // an entry with the checkpoint's seq was read
-	matched []bool // … and it had the checkpoint's hash
+	resuming  bool // the first entry, o.Resume's, is still to come
+	sawKeyed  bool // a keyed entry has been read
+	unkeyed   span // unkeyed entries no checkpoint vouches for yet
+	uncovered span // entries after the last checkpoint the log agrees with
+
+	cps   *merger
+	group group // the checkpoints of the seq the log has reached
+	late  runs  // problems with checkpoints, reported after the chain's
 }
 
-func newVerifier(cps []Checkpoint) *verifier {
-	v := &verifier{cur: state{tip: link{ok: true}, linked: true}, cps: cps}
-	v.seen, v.matched = make([]bool, len(cps)), make([]bool, len(cps))
-	v.cpAt = make(map[int64][]int, len(cps))
-	for i, c := range cps {
-		if c.Seq >= 1 && len(c.Hash) == sha256.Size {
-			v.cpAt[c.Seq] = append(v.cpAt[c.Seq], i)
-		}
+func newVerifier(o Options) *verifier {
+	v := &verifier{o: o, cur: state{tip: link{ok: true}, linked: true}, resuming: o.Resume.Seq > 0}
+	if len(o.Key) > 0 {
+		v.mac = hmac.New(sha256.New, o.Key)
 	}
+	if v.resuming {
+		v.r.Checkpointed = o.Resume.Seq
+	}
+	v.cps = newMerger(o.Sources, o.Public, &v.late)
 	return v
 }
+
+// seal tells how e's hash was made, given its fields as they are now.
+func (v *verifier) seal(e *Entry) sealing {
+	if v.mac == nil {
+		return unchecked
+	}
+	v.buf = e.encode(keyedVersion, v.buf[:0])
+	v.mac.Reset()
+	v.mac.Write(v.buf)
+	v.sum = v.mac.Sum(v.sum[:0])
+	if hmac.Equal(v.sum, e.Hash) {
+		return keyed
+	}
+	v.buf = e.encode(unkeyedVersion, v.buf[:0])
+	if h := sha256.Sum256(v.buf); bytes.Equal(h[:], e.Hash) {
+		return unkeyed
+	}
+	return broken
+}
+
+// matches reports whether e's hash matches its fields, as far as Verify can
+// tell.
+func (v *verifier) matches(e *Entry) bool { return v.seal(e) != broken }
 
 // add records a problem and returns its index in Report.Problems, or -1
 // when the list is full.
@@ -127,13 +220,50 @@ func (v *verifier) add(seq int64, kind ProblemKind, detail string) int {
 }
 
 // step checks entry c, given the entry after it, n, which is nil at the end.
-func (v *verifier) step(c, n *Entry) {
-	for _, i := range v.cpAt[c.Seq] {
-		v.seen[i] = true
-		v.matched[i] = v.matched[i] || bytes.Equal(c.Hash, v.cps[i].Hash)
+func (v *verifier) step(c, n *Entry) error {
+	how := v.seal(c)
+	v.sealed = how != broken
+	if how == keyed {
+		v.sawKeyed = true
 	}
-	v.maxSeq = max(v.maxSeq, c.Seq)
-	v.place(c, n)
+	if how == unkeyed {
+		v.r.Unkeyed++
+	}
+	if v.resuming {
+		v.resume(c)
+	} else {
+		v.maxSeq = max(v.maxSeq, c.Seq)
+		v.place(c, n)
+	}
+	covered, err := v.match(c)
+	if err != nil {
+		return err
+	}
+	if covered || c.Seq <= v.o.Resume.Seq {
+		v.unkeyed, v.uncovered = span{}, span{}
+		return nil
+	}
+	if how == unkeyed && (!v.o.TrustUnkeyed || v.sawKeyed) {
+		v.unkeyed.add(c)
+	}
+	v.uncovered.add(c)
+	return nil
+}
+
+// resume takes c, the first entry read, as the one o.Resume vouches for.
+func (v *verifier) resume(c *Entry) {
+	v.resuming = false
+	v.maxSeq = c.Seq
+	mark := len(v.r.Problems)
+	switch rc := v.o.Resume; {
+	case c.Seq != rc.Seq:
+		v.add(rc.Seq, BadCheckpoint, fmt.Sprintf("it is missing, but the checkpoint signed %s vouches for it", stamp(rc.At)))
+	case !bytes.Equal(c.Hash, rc.Hash):
+		v.add(c.Seq, BadCheckpoint, fmt.Sprintf("its hash is not the one the checkpoint signed %s vouches for: the log was rewritten at or before it", stamp(rc.At)))
+	case !v.sealed:
+		v.add(c.Seq, Edited, "its fields no longer match its hash")
+	}
+	v.accept(c, mark, true, false)
 }
 
 // place decides where c belongs relative to the tip of the chain.
@@ -161,11 +291,11 @@ func (v *verifier) next(c, n *Entry, mark int) {
 	nextLinks := n == nil || bytes.Equal(n.Prev, c.Hash)
 	switch {
 	case linked || v.cur.suspect:
-		if !c.sealed() {
+		if !v.sealed {
 			v.edited(c, n, mark, linked, "its fields no longer match its hash")
 			return
 		}
-	case !c.sealed():
+	case !v.sealed:
 		v.edited(c, n, mark, linked, "its fields no longer match its hash, and it does not link to "+at(t.seq))
 		return
 	case n != nil && t.from(n.Prev) && !nextLinks:
@@ -202,7 +332,7 @@ func (v *verifier) gap(c, n *Entry, mark int) {
 	default:
 		v.add(first, Deleted, fmt.Sprintf("entries %d–%d are missing between entries %d and %d", first, last, t.seq, c.Seq))
 	}
-	if !c.sealed() {
+	if !v.sealed {
 		v.edited(c, n, mark, false, "its fields no longer match its hash")
 		return
 	}
@@ -266,12 +396,12 @@ func (v *verifier) edited(c, n *Entry, mark int, linked bool, detail string) {
 	for i, p := range slices.Backward(v.cands) {
 		var how string
 		switch {
-		case seqsSwapped(&p.e, c):
+		case v.seqsSwapped(&p.e, c):
 			how = "exchanged seq values"
 			// c's successor links to the entry that belongs at c's seq.
 			v.cur.tip = linkTo(&p.e)
 			v.cur.tip.seq, v.cur.suspect = c.Seq, false
-		case contentsSwapped(&p.e, c):
+		case v.contentsSwapped(&p.e, c):
 			how = "exchanged contents"
 		default:
 			continue
@@ -290,51 +420,22 @@ func (v *verifier) edited(c, n *Entry, mark int, linked bool, detail string) {
 
 // seqsSwapped reports whether a and b match their hashes once their seqs
 // are exchanged back: whole rows were moved.
-func seqsSwapped(a, b *Entry) bool {
+func (v *verifier) seqsSwapped(a, b *Entry) bool {
 	if a.Seq == b.Seq {
 		return false
 	}
 	x, y := *a, *b
 	x.Seq, y.Seq = b.Seq, a.Seq
-	return x.sealed() && y.sealed()
+	return v.matches(&x) && v.matches(&y)
 }
 
 // contentsSwapped reports whether a and b match their hashes once
 // everything but their seq, prev and hash is exchanged back.
-func contentsSwapped(a, b *Entry) bool {
+func (v *verifier) contentsSwapped(a, b *Entry) bool {
 	x, y := *b, *a
 	x.Seq, x.Prev, x.Hash = a.Seq, a.Prev, a.Hash
 	y.Seq, y.Prev, y.Hash = b.Seq, b.Prev, b.Hash
-	return x.sealed() && y.sealed()
-}
-
-// finish holds the log, now read, against the checkpoints.
-func (v *verifier) finish() {
-	var beyond *Checkpoint // the furthest checkpoint past the end of the log
-	for i := range v.cps {
-		c := &v.cps[i]
-		switch {
-		case c.Seq < 1 || len(c.Hash) != sha256.Size:
-			v.add(c.Seq, BadCheckpoint, "the checkpoint is malformed")
-		case v.matched[i]:
-			v.r.Checkpointed = max(v.r.Checkpointed, c.Seq)
-		case !v.seen[i] && c.Seq > v.maxSeq:
-			if beyond == nil || c.Seq > beyond.Seq {
-				beyond = c
-			}
-		case !v.seen[i]:
-			v.add(c.Seq, BadCheckpoint, fmt.Sprintf("it is missing, but the checkpoint signed %s vouches for it", stamp(c.At)))
-		default:
-			v.add(c.Seq, BadCheckpoint, fmt.Sprintf("its hash is not the one the checkpoint signed %s vouches for: the log was rewritten at or before it", stamp(c.At)))
-		}
-	}
-	if beyond != nil {
-		end := fmt.Sprintf("the log stops at entry %d", v.maxSeq)
-		if v.maxSeq == 0 {
-			end = "the log is empty"
-		}
-		v.add(v.maxSeq+1, Truncated, fmt.Sprintf("%s, but the checkpoint signed %s vouches for entry %d", end, stamp(beyond.At), beyond.Seq))
-	}
+	return v.matches(&x) && v.matches(&y)
 }
 
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -11,6 +11,15 @@ import (
 
 var testSigner = NewSigner([]byte("0123456789abcdef0123456789abcdef"))
 
+// testKey is the chain key the tests' logs are sealed with.
+var testKey = []byte("chain key for tests, 32 bytes ..")
+
+// verify checks es with the chain key against the checkpoints given, as
+// "puente audit verify" does.
+func verify(es iter.Seq2[Entry, error], cps ...Checkpoint) (Report, error) {
+	return Options{Key: testKey, Sources: []Source{CheckpointList(cps...)}}.Verify(es)
+}
+
 // signedAt is when the tests' checkpoints were signed.
 var signedAt = t0.Add(24 * time.Hour)
 
@@ -34,7 +43,7 @@ func (s summary) equal(o summary) bool {
 func forge(seq int64, prev []byte) Entry {
 	e := entry(seq)
 	e.ActorID, e.RequestID = 999, "forged"
-	e.Chain(prev)
+	e.Chain(prev, testKey)
 	return e
 }
 
@@ -89,12 +98,12 @@ func TestVerifyFindsTampering(t *testing.T) {
 		}, 0, summary{n, n, 0, []Problem{edited(20, "its fields no longer match its hash")}}},
 		{"edit a field and re-hash", func(es []Entry) []Entry {
 			es[19].Record = "case:7"
-			es[19].Chain(es[19].Prev)
+			es[19].Chain(es[19].Prev, testKey)
 			return es
 		}, 0, summary{n, n, 0, []Problem{edited(20, "its hash was recomputed after an edit: entry 21 no longer links to it")}}},
 		{"edit the first entry and re-hash", func(es []Entry) []Entry {
 			es[0].Decision = Deny
-			es[0].Chain(Genesis)
+			es[0].Chain(Genesis, testKey)
 			return es
 		}, 0, summary{n, n, 0, []Problem{edited(1, "its hash was recomputed after an edit: entry 2 no longer links to it")}}},
 		{"replace an entry with a forgery", func(es []Entry) []Entry {
@@ -105,25 +114,25 @@ func TestVerifyFindsTampering(t *testing.T) {
 		// is a valid chain; the checkpoint catches it.
 		{"edit the last entry and re-hash", func(es []Entry) []Entry {
 			es[n-1].Reason = "x"
-			es[n-1].Chain(es[n-1].Prev)
+			es[n-1].Chain(es[n-1].Prev, testKey)
 			return es
 		}, 0, summary{n, n, 0, nil}},
 		{"edit the last entry and re-hash, checkpoint", func(es []Entry) []Entry {
 			es[n-1].Reason = "x"
-			es[n-1].Chain(es[n-1].Prev)
+			es[n-1].Chain(es[n-1].Prev, testKey)
 			return es
 		}, n, summary{n, n, 0, []Problem{{n, BadCheckpoint, "its hash is not the one the " + signed + " vouches for: the log was rewritten at or before it"}}}},
 		{"rewrite every hash from entry 40", func(es []Entry) []Entry {
 			es[39].ActorID = 1
 			for i := 39; i < n; i++ {
-				es[i].Chain(es[i-1].Hash)
+				es[i].Chain(es[i-1].Hash, testKey)
 			}
 			return es
 		}, 0, summary{n, n, 0, nil}},
 		{"rewrite every hash from entry 40, checkpoint at 45", func(es []Entry) []Entry {
 			es[39].ActorID = 1
 			for i := 39; i < n; i++ {
-				es[i].Chain(es[i-1].Hash)
+				es[i].Chain(es[i-1].Hash, testKey)
 			}
 			return es
 		}, 45, summary{n, n, 0, []Problem{{45, BadCheckpoint, "its hash is not the one the " + signed + " vouches for: the log was rewritten at or before it"}}}},
@@ -208,7 +217,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 			if tt.tamper != nil {
 				es = tt.tamper(es)
 			}
-			r, err := Verify(all(es), cps...)
+			r, err := verify(all(es), cps...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -238,7 +247,7 @@ func TestVerifyCheckpoints(t *testing.T) {
 		{"malformed", []Checkpoint{malformed}, summary{10, 10, 0, []Problem{{10, BadCheckpoint, "the checkpoint is malformed"}}}},
 		{"seq 0", []Checkpoint{{Hash: good.Hash}}, summary{10, 10, 0, []Problem{{0, BadCheckpoint, "the checkpoint is malformed"}}}},
 	} {
-		r, err := Verify(all(es), tt.cps...)
+		r, err := verify(all(es), tt.cps...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -249,7 +258,7 @@ func TestVerifyCheckpoints(t *testing.T) {
 }
 
 func TestVerifyEmpty(t *testing.T) {
-	r, err := Verify(all(nil), testSigner.Sign(chain(3)[2], signedAt))
+	r, err := verify(all(nil), testSigner.Sign(chain(3)[2], signedAt))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,7 +279,7 @@ func TestVerifyReadError(t *testing.T) {
 		}
 		yield(Entry{}, broken)
 	}
-	r, err := Verify(iter.Seq2[Entry, error](seq))
+	r, err := verify(iter.Seq2[Entry, error](seq))
 	if !errors.Is(err, broken) {
 		t.Errorf("Verify error = %v, want %v", err, broken)
 	}
@@ -286,7 +295,7 @@ func TestVerifyBounded(t *testing.T) {
 	for i := range es {
 		es[i].Action = "case.write"
 	}
-	r, err := Verify(all(es))
+	r, err := verify(all(es))
 	if err != nil {
 		t.Fatal(err)
 	}

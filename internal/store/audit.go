@@ -18,13 +18,16 @@ const auditLock = 7104
 // AppendAudit records e. Inside Atomic the entry joins the transaction and
 // is chained and written when it commits; otherwise it is written at once
 // in a transaction of its own. Either way it gets its Seq, Prev and Hash
-// when it is written. The table refuses updates and deletes; appending is
-// the only write there is.
+// when it is written, sealed under the chain key from UseKeyring. The
+// table refuses updates and deletes; appending is the only write there is.
 func (db *DB) AppendAudit(ctx context.Context, e *audit.Entry) error {
 	if e.At.IsZero() {
 		e.At = db.now()
 	}
 	e.At = e.At.UTC().Truncate(time.Microsecond)
+	if len(db.auditKey) == 0 {
+		return fmt.Errorf("audit entry: no chain key: call UseKeyring")
+	}
 	// Check the entry now, so that a bad one fails the call that made it
 	// rather than the commit of everything else.
 	probe := *e
@@ -59,7 +62,7 @@ func (db *DB) appendAudit(ctx context.Context, q queryer, entries []*audit.Entry
 	for _, e := range entries {
 		last++
 		e.Seq = last
-		e.Chain(prev)
+		e.Chain(prev, db.auditKey)
 		if err := e.Validate(); err != nil {
 			return fmt.Errorf("audit entry: %w", err)
 		}

@@ -33,6 +33,7 @@ func TestAuditPage(t *testing.T) {
 		{"own limit ignored", store.AuditFilter{Limit: 1}, 0, 3, []int64{12, 11, 10}},
 	}
 	storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		keyed(t, db)
 		for i := range 12 {
 			e := &audit.Entry{At: base.Add(time.Duration(i) * time.Hour), ActorID: int64(i%3 + 1), Roles: "supervisor", OrgID: 1,
 				Action: "case.read", Record: fmt.Sprintf("case:%d", i%4+1), Decision: audit.Allow, Reason: "ok", RequestID: fmt.Sprint("R", i)}
@@ -62,6 +63,7 @@ func TestAuditPage(t *testing.T) {
 // field for field, as reading the log in order does.
 func TestAuditPageEntriesAreWhole(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		keyed(t, db)
 		appendN(t, db, 5)
 		var want []audit.Entry
 		for e, err := range db.AuditEntries(ctx, store.AuditFilter{}) {

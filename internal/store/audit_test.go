@@ -1,15 +1,30 @@
 package store_test
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
 
 	"puente/internal/audit"
+	"puente/internal/secret"
 	"puente/internal/store"
 	"puente/internal/store/storetest"
 )
+
+// keyed gives db a fresh keyring, as the puente command gives the store
+// the deployment's, so that it can seal audit entries; it returns the
+// chain key they are sealed with.
+func keyed(t testing.TB, db *store.DB) []byte {
+	t.Helper()
+	kr, err := secret.NewKeyring()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.UseKeyring(kr)
+	return kr.Derive(audit.ChainKeyPurpose)
+}
 
 func appendN(t *testing.T, db *store.DB, n int) {
 	t.Helper()
@@ -25,9 +40,9 @@ func appendN(t *testing.T, db *store.DB, n int) {
 	}
 }
 
-func verify(t *testing.T, db *store.DB, cps ...audit.Checkpoint) audit.Report {
+func verify(t *testing.T, db *store.DB, key []byte, cps ...audit.Checkpoint) audit.Report {
 	t.Helper()
-	r, err := audit.Verify(db.AuditEntries(ctx, store.AuditFilter{}), cps...)
+	r, err := audit.Options{Key: key, Sources: []audit.Source{audit.CheckpointList(cps...)}}.Verify(db.AuditEntries(ctx, store.AuditFilter{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,8 +51,9 @@ func verify(t *testing.T, db *store.DB, cps ...audit.Checkpoint) audit.Report {
 
 func TestAuditAppendAndVerify(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		key := keyed(t, db)
 		appendN(t, db, 30)
-		if r := verify(t, db); !r.OK() || r.Entries != 30 {
+		if r := verify(t, db, key); !r.OK() || r.Entries != 30 {
 			t.Fatalf("fresh log: %s", r)
 		}
 		n := 0
@@ -59,6 +75,7 @@ func TestAuditAppendAndVerify(t *testing.T) {
 
 func TestAuditIsAppendOnly(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		key := keyed(t, db)
 		appendN(t, db, 3)
 		for _, stmt := range []string{
 			"UPDATE audit_log SET reason = 'nothing to see' WHERE seq = 2",
@@ -74,7 +91,7 @@ func TestAuditIsAppendOnly(t *testing.T) {
 				t.Error("TRUNCATE audit_log succeeded")
 			}
 		}
-		if r := verify(t, db); !r.OK() || r.Entries != 3 {
+		if r := verify(t, db, key); !r.OK() || r.Entries != 3 {
 			t.Fatalf("after refused changes: %s", r)
 		}
 	})
@@ -82,6 +99,7 @@ func TestAuditIsAppendOnly(t *testing.T) {
 
 func TestAuditConcurrentAppendsKeepOneChain(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		key := keyed(t, db)
 		var wg sync.WaitGroup
 		errs := make(chan error, 40)
 		for w := range 4 {
@@ -101,7 +119,7 @@ func TestAuditConcurrentAppendsKeepOneChain(t *testing.T) {
 		for err := range errs {
 			t.Fatal(err)
 		}
-		if r := verify(t, db); !r.OK() || r.Entries != 40 {
+		if r := verify(t, db, key); !r.OK() || r.Entries != 40 {
 			t.Fatalf("after concurrent appends: %s", r)
 		}
 	})
@@ -124,6 +142,7 @@ func TestAuditTamperingBehindPuentesBack(t *testing.T) {
 	for _, tt := range tampers {
 		t.Run(tt.name, func(t *testing.T) {
 			storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+				key := keyed(t, db)
 				appendN(t, db, 12)
 				unguard(t, db)
 				if tt.name == "reorder" {
@@ -134,7 +153,7 @@ func TestAuditTamperingBehindPuentesBack(t *testing.T) {
 				} else {
 					mustExec(t, db, tt.sql)
 				}
-				r := verify(t, db)
+				r := verify(t, db, key)
 				if r.OK() {
 					t.Fatalf("%s went unnoticed", tt.name)
 				}
@@ -154,6 +173,7 @@ func TestAuditTamperingBehindPuentesBack(t *testing.T) {
 	}
 	t.Run("insert", func(t *testing.T) {
 		storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+			key := keyed(t, db)
 			appendN(t, db, 12)
 			unguard(t, db)
 			// Shift entries up to make room, then forge a well-formed entry at 7.
@@ -163,7 +183,7 @@ func TestAuditTamperingBehindPuentesBack(t *testing.T) {
 			var prev []byte
 			db.SQL().QueryRowContext(ctx, "SELECT hash FROM audit_log WHERE seq = 6").Scan(&prev)
 			forged := audit.Entry{Seq: 7, At: db.Now().UTC().Truncate(1000), ActorID: 9, Roles: "admin", OrgID: 1, Action: "case.read", Record: "case:1", Decision: audit.Allow, Reason: "x", RequestID: "forged"}
-			forged.Chain(prev)
+			forged.Chain(prev, []byte("a key that is not the deployment's"))
 			q := "INSERT INTO audit_log (seq, at, actor_id, roles, org_id, action, record, decision, reason, request_id, prev, hash) VALUES (7, 1, 9, 'admin', 1, 'case.read', 'case:1', 'allow', 'x', 'forged', $1, $2)"
 			if db.Engine() == store.SQLite {
 				q = strings.NewReplacer("$1", "?", "$2", "?").Replace(q)
@@ -171,7 +191,7 @@ func TestAuditTamperingBehindPuentesBack(t *testing.T) {
 			if _, err := db.SQL().ExecContext(ctx, q, forged.Prev, forged.Hash); err != nil {
 				t.Fatal(err)
 			}
-			if r := verify(t, db); r.OK() {
+			if r := verify(t, db, key); r.OK() {
 				t.Fatal("a forged entry went unnoticed")
 			}
 		})
@@ -194,4 +214,26 @@ func mustExec(t *testing.T, db *store.DB, q string) {
 	if _, err := db.SQL().ExecContext(ctx, q); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
+}
+
+// TestAuditEntriesAreKeyed checks that the store seals entries under the
+// chain key, so that nobody with the database alone can re-hash one, and
+// refuses to append without it.
+func TestAuditEntriesAreKeyed(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		e := &audit.Entry{Roles: "system", Action: "case.read", Decision: audit.Allow}
+		if err := db.AppendAudit(ctx, e); err == nil || !strings.Contains(err.Error(), "UseKeyring") {
+			t.Fatalf("append without a keyring: err = %v, want one asking for UseKeyring", err)
+		}
+		key := keyed(t, db)
+		appendN(t, db, 2)
+		for e, err := range db.AuditEntries(ctx, store.AuditFilter{}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(e.Hash, e.ComputeHash(key)) || bytes.Equal(e.Hash, e.ComputeHash(nil)) {
+				t.Errorf("entry %d is not sealed under the chain key", e.Seq)
+			}
+		}
+	})
 }

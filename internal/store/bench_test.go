@@ -89,6 +89,7 @@ func BenchmarkSealCase(b *testing.B) {
 // transaction that reads the chain's end and inserts the next entry.
 func BenchmarkAuditAppend(b *testing.B) {
 	benchEngines(b, func(b *testing.B, db *store.DB) {
+		keyed(b, db)
 		b.ReportAllocs()
 		i := 0
 		for b.Loop() {

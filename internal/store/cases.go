@@ -10,14 +10,20 @@ import (
 	"strings"
 
 	"puente/internal/access"
+	"puente/internal/audit"
 	"puente/internal/casework"
 	"puente/internal/problem"
 	"puente/internal/secret"
 )
 
 // UseKeyring gives the store the deployment's keyring, which it needs to
-// seal and open the sensitive parts of cases.
-func (db *DB) UseKeyring(kr *secret.Keyring) { db.keys = kr }
+// seal and open the sensitive parts of cases and to seal audit entries.
+func (db *DB) UseKeyring(kr *secret.Keyring) {
+	db.keys, db.auditKey = kr, nil
+	if kr != nil {
+		db.auditKey = kr.Derive(audit.ChainKeyPurpose)
+	}
+}
 
 func caseSubject(id int64) string { return "case/" + strconv.FormatInt(id, 10) }
 

@@ -39,6 +39,8 @@ type DB struct {
 	sql    *sql.DB
 	engine Engine
 	keys   *secret.Keyring
+	// auditKey seals audit entries: see audit.ChainKeyPurpose.
+	auditKey []byte
 	// Now is the store's clock, replaced in tests.
 	Now func() time.Time
 }

@@ -143,6 +143,7 @@ type Server struct {
 	log        *slog.Logger
 	now        func() time.Time
 	csrfKey    []byte
+	chainKey   []byte // checks the audit log's keyed chain
 	mux        *http.ServeMux
 	routes     []Route
 	pages      map[string]*template.Template // one parsed set per language
@@ -210,6 +211,7 @@ func New(cfg Config) (*Server, error) {
 		log:       cfg.Logger,
 		now:       cfg.Now,
 		csrfKey:   cfg.Keys.Derive("csrf"),
+		chainKey:  cfg.Keys.Derive(audit.ChainKeyPurpose),
 		mux:       http.NewServeMux(),
 		registry:  prometheus.NewRegistry(),
 		limitKeys: auth.NewLimitKeys(cfg.Keys.Derive("sign-in-limits")),

@@ -226,7 +226,7 @@ type auditProblem struct {
 // outside the database, with the command line, so this checks the chain
 // alone; the page says so.
 func (s *Server) verifyAudit(ctx context.Context) (auditStatus, error) {
-	rep, err := audit.Verify(s.store.AuditEntries(ctx, store.AuditFilter{}))
+	rep, err := audit.Options{Key: s.chainKey}.Verify(s.store.AuditEntries(ctx, store.AuditFilter{}))
 	if err != nil {
 		return auditStatus{}, err
 	}

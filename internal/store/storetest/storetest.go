@@ -38,6 +38,15 @@ func SQLite(t testing.TB) *store.DB {
 // own, or skips the test when no PostgreSQL is configured.
 func Postgres(t testing.TB) *store.DB {
 	t.Helper()
+	return openTest(t, PostgresDSN(t))
+}
+
+// PostgresDSN creates an empty PostgreSQL schema, dropped after the test,
+// and returns a DSN whose connections use it, for tests that open the
+// database the way the puente command does; it skips the test when no
+// PostgreSQL is configured.
+func PostgresDSN(t testing.TB) string {
+	t.Helper()
 	dsn := os.Getenv(PostgresEnv)
 	if dsn == "" {
 		if os.Getenv("PUENTE_REQUIRE_POSTGRES") != "" {
@@ -63,7 +72,7 @@ func Postgres(t testing.TB) *store.DB {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	return openTest(t, u.String())
+	return u.String()
 }
 
 func openRaw(t testing.TB, dsn string) *store.DB {

@@ -123,12 +123,12 @@ Examples:
 	}
 	fmt.Fprintf(out, "Puente %s is serving on %s://%s (%s database). Press Ctrl-C to stop.\n", buildVersion(), scheme, ln.Addr(), db.Engine())
 	if *metricsAddr != "" {
-		stop, err := serveMetrics(ctx, *metricsAddr, srv.MetricsHandler(), log)
+		at, stop, err := serveMetrics(ctx, *metricsAddr, srv.MetricsHandler(), log)
 		if err != nil {
 			return err
 		}
 		defer stop()
-		fmt.Fprintf(out, "Metrics on http://%s/metrics\n", *metricsAddr)
+		fmt.Fprintf(out, "Metrics on http://%s/metrics\n", at)
 	}
 	shred := &shredder{db: db, kr: key, path: filepath.Join(d.data, "puente.key"), log: log, wait: 2 * time.Minute}
 	chores := func(ctx context.Context, now time.Time) {
@@ -164,10 +164,10 @@ Examples:
 // so that the app's listener never shows when and how its staff work to
 // whoever can reach the sign-in page. It warns when that address is not a
 // loopback one: metrics are for the monitoring system's eyes.
-func serveMetrics(ctx context.Context, addr string, h http.Handler, log *slog.Logger) (stop func(), err error) {
+func serveMetrics(ctx context.Context, addr string, h http.Handler, log *slog.Logger) (at net.Addr, stop func(), err error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("serve: --metrics-addr: %w", err)
+		return nil, nil, fmt.Errorf("serve: --metrics-addr: %w", err)
 	}
 	if !isLoopback(ln.Addr()) {
 		log.Warn("metrics are served on a non-loopback address: reach it only from the monitoring network")
@@ -176,7 +176,7 @@ func serveMetrics(ctx context.Context, addr string, h http.Handler, log *slog.Lo
 	mux.Handle("GET /metrics", h)
 	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	go hs.Serve(ln)
-	return func() {
+	return ln.Addr(), func() {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 		hs.Shutdown(sctx)

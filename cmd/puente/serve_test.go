@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"log/slog"
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -33,5 +36,26 @@ func TestTrustedProxiesFlag(t *testing.T) {
 	}
 	if out, _ := runCmd(t, "", "serve", "-h"); !strings.Contains(out, "--trusted-proxies N") {
 		t.Errorf("serve -h does not show --trusted-proxies:\n%s", out)
+	}
+}
+
+// TestMetricsOnTheirOwnAddress: metrics tell when and at what a shelter's
+// staff work; they are served apart from the app, and only as metrics.
+func TestMetricsOnTheirOwnAddress(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "puente_http_requests_total 1\n") })
+	at, stop, err := serveMetrics(t.Context(), "127.0.0.1:0", h, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	for path, want := range map[string]int{"/metrics": http.StatusOK, "/": http.StatusNotFound, "/dashboard": http.StatusNotFound} {
+		res, err := http.Get("http://" + at.String() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("GET %s: %d, want %d", path, res.StatusCode, want)
+		}
 	}
 }

@@ -302,3 +302,41 @@ func (e *env) actorOf(t *testing.T, local string) access.Actor {
 	}
 	return access.ActorFor(u, o)
 }
+
+// TestPlantedValuesThroughTheAPI: a transition's "to" and a consent's
+// classes were copied into the audit log before they were checked, and an
+// over-long or control-character value made the audit write fail with a
+// 500 that told whether the case existed. Now the answer is the same 422
+// for a case that exists and one that does not, and nothing typed reaches
+// the log.
+func TestPlantedValuesThroughTheAPI(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		tok := e.token("caseworker", "cases:write")
+		_, body := e.api(tok, http.MethodGet, "/api/v1/cases?assigned_to_me=true", nil)
+		cases, _ := body["cases"].([]any)
+		if len(cases) == 0 {
+			t.Fatal("the caseworker has no case: the test proves nothing")
+		}
+		own := strconv.FormatInt(int64(cases[0].(map[string]any)["ID"].(float64)), 10)
+		plants := []string{"ZQXAUDITPLANT Maria Lopez, Calle 5 de Mayo 123", strings.Repeat("Z", 4000), "referred\x00\x1b[2J", "\u202eassisted"}
+		for _, id := range []string{own, "987654"} {
+			for _, p := range plants {
+				code, body := e.api(tok, http.MethodPost, "/api/v1/cases/"+id+"/transitions", map[string]any{"to": p})
+				if code != http.StatusUnprocessableEntity {
+					t.Errorf("case %s moved to %.16q: %d %v", id, p, code, body)
+				}
+				code, _ = e.api(tok, http.MethodPost, "/api/v1/cases/"+id+"/consents", map[string]any{"organization_id": 2,
+					"classes": []string{p}, "purpose": "referral", "given_how": "written", "valid_until": e.clock.Now().AddDate(0, 1, 0)})
+				if code != http.StatusUnprocessableEntity {
+					t.Errorf("case %s consent with class %.16q: %d", id, p, code)
+				}
+			}
+		}
+		log := e.auditText(t)
+		for _, bad := range []string{"ZQX", "ZZZZ", "\x00", "\x1b", "\u202e"} {
+			if strings.Contains(log, bad) {
+				t.Errorf("the audit log holds %q", bad)
+			}
+		}
+	})
+}

@@ -114,7 +114,10 @@ func TestReferralAcrossTheBorder(t *testing.T) {
 // ask for it, the opening is audited and listed on the referral; once the
 // referral is withdrawn it cannot be opened.
 func TestConfidentialAddressOnlyWithAnActiveReferral(t *testing.T) {
-	e := sqliteEnv(t)
+	forEachEnv(t, confidentialAddressOnlyWithAnActiveReferral)
+}
+
+func confidentialAddressOnlyWithAnActiveReferral(t *testing.T, e *env) {
 	var address string
 	for _, l := range demo.Listings(e.clock.Now()) {
 		if l.Organization.Name == "Refugio Mujeres Libres (demo)" {

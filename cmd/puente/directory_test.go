@@ -73,6 +73,16 @@ func TestDirectoryImportExport(t *testing.T) {
 	if out, err := runCmd(t, "", "directory", "import", "--data", data, "--hsds", path); err != nil || !strings.Contains(out, "imported 1 listings; rejected 0") {
 		t.Fatalf("import confidential: %v\n%s", err, out)
 	}
+	// Each import is in the audit log, signed at once: the log verifies.
+	if out, err := runCmd(t, "", "audit", "verify", "--data", data); err != nil {
+		t.Fatalf("audit verify after imports: %v\n%s", err, out)
+	}
+	if n := auditCount(t, data, "directory.import"); n != 2 {
+		t.Errorf("%d directory.import entries, want one per import that saved something", n)
+	}
+	if n := auditCount(t, data, "directory.edit"); n != 2 {
+		t.Errorf("%d directory.edit entries for imported listings, want 2", n)
+	}
 
 	// A file cut short imports nothing.
 	cut := filepath.Join(in, "service_list.json")
@@ -352,4 +362,20 @@ func TestDirectoryImportBadPackage(t *testing.T) {
 			}
 		}
 	})
+}
+
+// auditCount counts the audit entries of an action in the SQLite database
+// in data.
+func auditCount(t *testing.T, data, action string) int {
+	t.Helper()
+	db, err := store.Open(t.Context(), filepath.Join(data, "puente.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.SQL().QueryRow("SELECT COUNT(*) FROM audit_log WHERE action = ?", action).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -91,6 +91,16 @@ func TestMigrateAndUserAdd(t *testing.T) {
 	if err != nil || strings.Contains(out, "Password (shown once") {
 		t.Fatalf("user add with stdin password: %v\n%s", err, out)
 	}
+	// What the operator did is in the audit log, signed at once.
+	if n := auditCount(t, dir, "user.create"); n != 2 {
+		t.Errorf("%d user.create entries, want 2", n)
+	}
+	if n := auditCount(t, dir, "organization.create"); n != 1 {
+		t.Errorf("%d organization.create entries, want 1", n)
+	}
+	if out, err := runCmd(t, "", "audit", "verify", "--data", dir); err != nil {
+		t.Errorf("audit verify after user add: %v\n%s", err, out)
+	}
 }
 
 // startServe runs "puente serve --demo" on a free port and returns its base

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -58,10 +59,10 @@ func (s *Server) availabilityUpdate(w http.ResponseWriter, r *http.Request) erro
 		return s.renderAvailability(w, r, http.StatusUnprocessableEntity, l, f, errs)
 	}
 	sal := r.PathValue("sal")
-	if err := s.auditDirectory(r, access.AvailabilityUpdate, "listing:"+sal, d, ""); err != nil {
-		return err
-	}
-	if err := s.store.UpdateAvailability(r.Context(), sal, beds, free, stateOf(r).user.ID); err != nil {
+	err = s.auditedDirectoryWrite(r, access.AvailabilityUpdate, "listing:"+sal, d, "", func(ctx context.Context) error {
+		return s.store.UpdateAvailability(ctx, sal, beds, free, stateOf(r).user.ID)
+	})
+	if err != nil {
 		if errs, ok := invalidFields(err); ok {
 			return s.renderAvailability(w, r, http.StatusUnprocessableEntity, l, f, errs)
 		}

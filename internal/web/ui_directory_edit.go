@@ -258,15 +258,12 @@ func (s *Server) saveListingForm(w http.ResponseWriter, r *http.Request, old str
 	if old == "" {
 		note = "listing created"
 	}
-	if err := s.auditDirectory(r, access.DirectoryEdit, "listing:"+sal, d, note); err != nil {
-		return err
-	}
-	var err error
-	if link != 0 {
-		err = s.store.SaveListingFor(r.Context(), l, link)
-	} else {
-		err = s.store.SaveListing(r.Context(), l)
-	}
+	err := s.auditedDirectoryWrite(r, access.DirectoryEdit, "listing:"+sal, d, note, func(ctx context.Context) error {
+		if link != 0 {
+			return s.store.SaveListingFor(ctx, l, link)
+		}
+		return s.store.SaveListing(ctx, l)
+	})
 	if fe, ok := invalidFields(err); ok {
 		return s.renderListingForm(w, r, http.StatusUnprocessableEntity, listingFormData{New: old == "", SAL: old, F: f, Errs: fe})
 	} else if err != nil {
@@ -364,8 +361,7 @@ func (s *Server) listingDelete(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) deleteListing(r *http.Request, sal string, d access.Decision) error {
-	if err := s.auditDirectory(r, access.DirectoryEdit, "listing:"+sal, d, "listing deleted"); err != nil {
-		return err
-	}
-	return s.store.DeleteListing(r.Context(), sal)
+	return s.auditedDirectoryWrite(r, access.DirectoryEdit, "listing:"+sal, d, "listing deleted", func(ctx context.Context) error {
+		return s.store.DeleteListing(ctx, sal)
+	})
 }

@@ -127,6 +127,18 @@ func (s *Server) auditDirectory(r *http.Request, act access.Action, record strin
 	return s.store.AppendAudit(r.Context(), audit.Of(caseRequest(r), s.now(), act, record, d, note))
 }
 
+// auditedDirectoryWrite records an allowed change to a directory record
+// and makes it, in one transaction: the change is never stored without
+// its entry, nor the entry kept for a change that failed.
+func (s *Server) auditedDirectoryWrite(r *http.Request, act access.Action, record string, d access.Decision, note string, write func(ctx context.Context) error) error {
+	return s.store.Atomic(r.Context(), func(ctx context.Context) error {
+		if err := s.store.AppendAudit(ctx, audit.Of(caseRequest(r), s.now(), act, record, d, note)); err != nil {
+			return err
+		}
+		return write(ctx)
+	})
+}
+
 // areaOf names where a listing is: the city and state of its first
 // address, or nothing for a service by phone or online (remote).
 func areaOf(loc *directory.Location) (area string, remote bool) {

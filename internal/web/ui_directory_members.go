@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -68,10 +69,10 @@ func (s *Server) directoryMemberSet(w http.ResponseWriter, r *http.Request) erro
 	if member != nil {
 		note = "member=" + strconv.FormatInt(*member, 10)
 	}
-	if err := s.auditDirectory(r, access.DirectoryEdit, "dir_organization:"+id, d, note); err != nil {
-		return err
-	}
-	if err := s.store.LinkDirectoryOrganization(r.Context(), id, member); err != nil {
+	err := s.auditedDirectoryWrite(r, access.DirectoryEdit, "dir_organization:"+id, d, note, func(ctx context.Context) error {
+		return s.store.LinkDirectoryOrganization(ctx, id, member)
+	})
+	if err != nil {
 		return err
 	}
 	return redirect(w, r, "/directory/organizations", "directory_member_saved")

@@ -143,7 +143,7 @@ func verifyAudit(ctx context.Context, db *store.DB, kr *secret.Keyring, data str
 	if interval > 0 {
 		opts.MaxUncovered = interval + checkpointGrace
 	}
-	return opts.Verify(db.AuditEntries(ctx, store.AuditFilter{}))
+	return opts.Verify(db.AuditEntries(ctx, audit.Filter{}))
 }
 
 var _ flag.Value = (*listFlag)(nil)

@@ -132,7 +132,7 @@ func (e *auditEnv) verify(t *testing.T, at time.Time, extra ...string) (string, 
 func (e *auditEnv) entries(t *testing.T, after int64) []audit.Entry {
 	t.Helper()
 	var es []audit.Entry
-	for x, err := range e.db.AuditEntries(context.Background(), store.AuditFilter{AfterSeq: after}) {
+	for x, err := range e.db.AuditEntries(context.Background(), audit.Filter{AfterSeq: after}) {
 		if err != nil {
 			t.Fatal(err)
 		}

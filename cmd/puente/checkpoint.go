@@ -163,7 +163,7 @@ func (c *checkpointer) report(err error) {
 func (c *checkpointer) sign(ctx context.Context, now time.Time, trustUnkeyed, force bool) (audit.Checkpoint, audit.Report, bool, error) {
 	from := max(c.last.Seq-1, 0)
 	opts := audit.Options{Key: c.key, Resume: c.last, TrustUnkeyed: trustUnkeyed}
-	rep, err := opts.Verify(c.db.AuditEntries(ctx, store.AuditFilter{AfterSeq: from}))
+	rep, err := opts.Verify(c.db.AuditEntries(ctx, audit.Filter{AfterSeq: from}))
 	if err != nil {
 		return audit.Checkpoint{}, rep, false, fmt.Errorf("audit checkpoint: %w", err)
 	}

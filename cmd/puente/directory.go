@@ -13,6 +13,7 @@ import (
 	"puente/internal/access"
 	"puente/internal/admin"
 	"puente/internal/audit"
+	"puente/internal/directory"
 	"puente/internal/hsds"
 	"puente/internal/store"
 )
@@ -170,7 +171,7 @@ func saveHSDS(ctx context.Context, db *store.DB, src *hsdsSource, out io.Writer)
 			if err := db.SaveListing(ctx, l); err != nil {
 				return err
 			}
-			sal := store.ServiceAtLocationID(l.Service.ID, l.Location.ID)
+			sal := directory.ServiceAtLocationID(l.Service.ID, l.Location.ID)
 			return db.AppendAudit(ctx, audit.Of(admin.Operator, time.Now(), access.DirectoryEdit, "listing:"+sal,
 				access.Decision{Allowed: true, Reason: "command line"}, "imported"))
 		})

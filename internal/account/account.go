@@ -247,3 +247,15 @@ func cleanField(f *problem.Fields, name, v string, max int, required bool) strin
 	}
 	return v
 }
+
+// OrgFilter narrows a list of organizations.
+type OrgFilter struct {
+	Country      Country // empty for both
+	Kind         OrgKind // empty for all
+	WithDisabled bool
+}
+
+// UserFilter narrows a list of users.
+type UserFilter struct {
+	OrgID int64 // zero for every organization
+}

@@ -103,7 +103,7 @@ func (w *world) reads(t *testing.T, u *account.User) bool {
 func (w *world) entries(t *testing.T) []audit.Entry {
 	t.Helper()
 	var out []audit.Entry
-	for e, err := range w.db.AuditEntries(ctx, store.AuditFilter{}) {
+	for e, err := range w.db.AuditEntries(ctx, audit.Filter{}) {
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -60,3 +60,10 @@ func (k LimitKeys) hash(kind, value string) string {
 	m.Write([]byte(kind + "\x00" + value))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18])
 }
+
+// Failure is one sign-in failure to count: the key it counts against
+// (an LimitKeys name) and that key's limit.
+type Failure struct {
+	Key   string
+	Limit Limit
+}

@@ -95,3 +95,15 @@ func (c *Consent) Grant() access.Grant {
 
 // Active reports whether the consent is in force at now.
 func (c *Consent) Active(now time.Time) bool { return c.Grant().Active(now) }
+
+// GlassOpening is one emergency access to an organization's case, for the
+// notice its administrators and supervisors see.
+type GlassOpening struct {
+	CaseID   int64
+	UserID   int64
+	UserName string
+	OrgName  string
+	Reason   string
+	OpenedAt time.Time
+	Until    time.Time
+}

@@ -85,7 +85,7 @@ func (w *world) newCase(t *testing.T) *casework.Case {
 func (w *world) entries(t *testing.T) []audit.Entry {
 	t.Helper()
 	var out []audit.Entry
-	for e, err := range w.db.AuditEntries(ctx, store.AuditFilter{}) {
+	for e, err := range w.db.AuditEntries(ctx, audit.Filter{}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -179,7 +179,7 @@ func TestEveryCallLeavesAnIntactAuditTrail(t *testing.T) {
 		if !slices.Equal(actions, want) {
 			t.Errorf("audited actions %v, want %v", actions, want)
 		}
-		r, err := audit.Verify(db.AuditEntries(ctx, store.AuditFilter{}))
+		r, err := audit.Verify(db.AuditEntries(ctx, audit.Filter{}))
 		if err != nil || !r.OK() {
 			t.Fatalf("audit chain: %s %v", r, err)
 		}

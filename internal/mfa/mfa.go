@@ -6,7 +6,10 @@
 // secret encrypted, the last accepted step, and the recovery code hashes.
 package mfa
 
-import "slices"
+import (
+	"slices"
+	"time"
+)
 
 // Required reports whether a user with these roles, in an organization of
 // this kind, must sign in with a second factor. Supervisors and admins can
@@ -22,3 +25,14 @@ func Required(roles []string, orgKind string) bool {
 	}
 	return slices.Contains(roles, "admin") || slices.Contains(roles, "supervisor")
 }
+
+// TOTP is a user's authenticator-app secret as it is kept.
+type TOTP struct {
+	UserID    int64
+	Secret    string     // base32, opened from its sealed column
+	EnabledAt *time.Time // nil while enrollment waits for its first code
+	LastStep  int64      // the last time step accepted, so no code is used twice
+}
+
+// Enabled reports whether the secret has been confirmed with a code.
+func (t *TOTP) Enabled() bool { return t.EnabledAt != nil }

@@ -77,21 +77,11 @@ func (db *DB) appendAudit(ctx context.Context, q queryer, entries []*audit.Entry
 	return nil
 }
 
-// AuditFilter narrows a reading of the audit log.
-type AuditFilter struct {
-	ActorID  int64
-	Record   string
-	Since    time.Time
-	Until    time.Time
-	AfterSeq int64 // for paging: entries after this seq
-	Limit    int   // 0 for all
-}
-
 const auditColumns = "seq, at, actor_id, roles, org_id, action, record, decision, reason, request_id, prev, hash"
 
 // AuditEntries streams audit entries in seq order. With the zero filter it
 // yields the whole log, which is what verification reads.
-func (db *DB) AuditEntries(ctx context.Context, f AuditFilter) iter.Seq2[audit.Entry, error] {
+func (db *DB) AuditEntries(ctx context.Context, f audit.Filter) iter.Seq2[audit.Entry, error] {
 	return func(yield func(audit.Entry, error) bool) {
 		where, args := auditWhere(f)
 		query := "SELECT " + auditColumns + " FROM audit_log"
@@ -134,7 +124,7 @@ func (db *DB) LastAudit(ctx context.Context) (e audit.Entry, ok bool, err error)
 	if last == 0 {
 		return e, false, nil
 	}
-	for entry, err := range db.AuditEntries(ctx, AuditFilter{AfterSeq: last - 1, Limit: 1}) {
+	for entry, err := range db.AuditEntries(ctx, audit.Filter{AfterSeq: last - 1, Limit: 1}) {
 		return entry, err == nil, err
 	}
 	return e, false, nil

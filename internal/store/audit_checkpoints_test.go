@@ -37,7 +37,7 @@ func TestAuditCheckpointsRecorded(t *testing.T) {
 		keyed(t, db)
 		appendN(t, db, 3)
 		var es []audit.Entry
-		for e, err := range db.AuditEntries(ctx, store.AuditFilter{}) {
+		for e, err := range db.AuditEntries(ctx, audit.Filter{}) {
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -17,7 +17,7 @@ const MaxAuditPage = 1000
 // returns only entries older than that seq: pass the seq of the last entry
 // of one page to read the next. f.Limit is ignored; limit must be from 1 to
 // MaxAuditPage.
-func (db *DB) AuditPage(ctx context.Context, f AuditFilter, beforeSeq int64, limit int) ([]audit.Entry, error) {
+func (db *DB) AuditPage(ctx context.Context, f audit.Filter, beforeSeq int64, limit int) ([]audit.Entry, error) {
 	if limit < 1 || limit > MaxAuditPage {
 		return nil, fmt.Errorf("audit page: limit %d is not from 1 to %d", limit, MaxAuditPage)
 	}
@@ -49,7 +49,7 @@ func (db *DB) AuditPage(ctx context.Context, f AuditFilter, beforeSeq int64, lim
 
 // auditWhere turns f, but for its Limit, into SQL conditions and their
 // arguments, for AuditEntries and AuditPage alike.
-func auditWhere(f AuditFilter) ([]string, []any) {
+func auditWhere(f audit.Filter) ([]string, []any) {
 	var where []string
 	var args []any
 	if f.ActorID != 0 {

@@ -16,21 +16,21 @@ func TestAuditPage(t *testing.T) {
 	base := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name   string
-		filter store.AuditFilter
+		filter audit.Filter
 		before int64
 		limit  int
 		want   []int64
 	}{
-		{"newest first", store.AuditFilter{}, 0, 4, []int64{12, 11, 10, 9}},
-		{"next page", store.AuditFilter{}, 9, 4, []int64{8, 7, 6, 5}},
-		{"last page is short", store.AuditFilter{}, 3, 4, []int64{2, 1}},
-		{"past the start", store.AuditFilter{}, 1, 4, nil},
-		{"by actor", store.AuditFilter{ActorID: 2}, 0, 10, []int64{11, 8, 5, 2}},
-		{"by actor, paged", store.AuditFilter{ActorID: 2}, 8, 10, []int64{5, 2}},
-		{"by record", store.AuditFilter{Record: "case:3"}, 0, 10, []int64{11, 7, 3}},
-		{"by time", store.AuditFilter{Since: base.Add(3 * time.Hour), Until: base.Add(6 * time.Hour)}, 0, 10, []int64{6, 5, 4}},
-		{"combined", store.AuditFilter{ActorID: 1, Record: "case:1", Since: base}, 0, 10, []int64{1}},
-		{"own limit ignored", store.AuditFilter{Limit: 1}, 0, 3, []int64{12, 11, 10}},
+		{"newest first", audit.Filter{}, 0, 4, []int64{12, 11, 10, 9}},
+		{"next page", audit.Filter{}, 9, 4, []int64{8, 7, 6, 5}},
+		{"last page is short", audit.Filter{}, 3, 4, []int64{2, 1}},
+		{"past the start", audit.Filter{}, 1, 4, nil},
+		{"by actor", audit.Filter{ActorID: 2}, 0, 10, []int64{11, 8, 5, 2}},
+		{"by actor, paged", audit.Filter{ActorID: 2}, 8, 10, []int64{5, 2}},
+		{"by record", audit.Filter{Record: "case:3"}, 0, 10, []int64{11, 7, 3}},
+		{"by time", audit.Filter{Since: base.Add(3 * time.Hour), Until: base.Add(6 * time.Hour)}, 0, 10, []int64{6, 5, 4}},
+		{"combined", audit.Filter{ActorID: 1, Record: "case:1", Since: base}, 0, 10, []int64{1}},
+		{"own limit ignored", audit.Filter{Limit: 1}, 0, 3, []int64{12, 11, 10}},
 	}
 	storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
 		keyed(t, db)
@@ -66,13 +66,13 @@ func TestAuditPageEntriesAreWhole(t *testing.T) {
 		keyed(t, db)
 		appendN(t, db, 5)
 		var want []audit.Entry
-		for e, err := range db.AuditEntries(ctx, store.AuditFilter{}) {
+		for e, err := range db.AuditEntries(ctx, audit.Filter{}) {
 			if err != nil {
 				t.Fatal(err)
 			}
 			want = append([]audit.Entry{e}, want...)
 		}
-		got, err := db.AuditPage(ctx, store.AuditFilter{}, 0, 10)
+		got, err := db.AuditPage(ctx, audit.Filter{}, 0, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,7 +85,7 @@ func TestAuditPageEntriesAreWhole(t *testing.T) {
 func TestAuditPageRefusesBadLimits(t *testing.T) {
 	db := storetest.SQLite(t)
 	for _, limit := range []int{0, -1, store.MaxAuditPage + 1} {
-		if _, err := db.AuditPage(ctx, store.AuditFilter{}, 0, limit); err == nil {
+		if _, err := db.AuditPage(ctx, audit.Filter{}, 0, limit); err == nil {
 			t.Errorf("limit %d accepted", limit)
 		}
 	}

@@ -42,7 +42,7 @@ func appendN(t *testing.T, db *store.DB, n int) {
 
 func verify(t *testing.T, db *store.DB, key []byte, cps ...audit.Checkpoint) audit.Report {
 	t.Helper()
-	r, err := audit.Options{Key: key, Sources: []audit.Source{audit.CheckpointList(cps...)}}.Verify(db.AuditEntries(ctx, store.AuditFilter{}))
+	r, err := audit.Options{Key: key, Sources: []audit.Source{audit.CheckpointList(cps...)}}.Verify(db.AuditEntries(ctx, audit.Filter{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestAuditAppendAndVerify(t *testing.T) {
 			t.Fatalf("fresh log: %s", r)
 		}
 		n := 0
-		for e, err := range db.AuditEntries(ctx, store.AuditFilter{Record: "case:2"}) {
+		for e, err := range db.AuditEntries(ctx, audit.Filter{Record: "case:2"}) {
 			if err != nil || e.Record != "case:2" {
 				t.Fatalf("filtered entry %+v, %v", e, err)
 			}
@@ -227,7 +227,7 @@ func TestAuditEntriesAreKeyed(t *testing.T) {
 		}
 		key := keyed(t, db)
 		appendN(t, db, 2)
-		for e, err := range db.AuditEntries(ctx, store.AuditFilter{}) {
+		for e, err := range db.AuditEntries(ctx, audit.Filter{}) {
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -198,20 +198,8 @@ func (db *DB) OpenGlass(ctx context.Context, caseID, userID int64, reason string
 	})
 }
 
-// GlassOpening is one emergency access to an organization's case, for the
-// notice its administrators and supervisors see.
-type GlassOpening struct {
-	CaseID   int64
-	UserID   int64
-	UserName string
-	OrgName  string
-	Reason   string
-	OpenedAt time.Time
-	Until    time.Time
-}
-
 // GlassOpenings lists emergency accesses to org's cases since a time, newest first.
-func (db *DB) GlassOpenings(ctx context.Context, org int64, since time.Time) ([]GlassOpening, error) {
+func (db *DB) GlassOpenings(ctx context.Context, org int64, since time.Time) ([]casework.GlassOpening, error) {
 	rows, err := db.q(ctx).QueryContext(ctx, `SELECT g.id, g.case_id, g.user_id, u.name, o.name, g.reason_ct, g.opened_at, g.until
 		FROM break_glass g JOIN cases c ON c.id = g.case_id JOIN users u ON u.id = g.user_id JOIN organizations o ON o.id = u.org_id
 		WHERE c.org_id = ? AND g.opened_at >= ? ORDER BY g.opened_at DESC, g.id DESC LIMIT 50`, org, micros(since))
@@ -219,11 +207,11 @@ func (db *DB) GlassOpenings(ctx context.Context, org int64, since time.Time) ([]
 		return nil, translate(err)
 	}
 	defer rows.Close()
-	var out []GlassOpening
+	var out []casework.GlassOpening
 	var ids []int64
 	var reasons [][]byte
 	for rows.Next() {
-		var g GlassOpening
+		var g casework.GlassOpening
 		var id, opened, until int64
 		var reason []byte
 		if err := rows.Scan(&id, &g.CaseID, &g.UserID, &g.UserName, &g.OrgName, &reason, &opened, &until); err != nil {

@@ -8,19 +8,12 @@ import (
 	"puente/internal/directory"
 )
 
-// DirectoryFilter narrows the directory's own pages.
-type DirectoryFilter struct {
-	// MemberID keeps only what the Puente member organization runs; 0
-	// keeps everything.
-	MemberID int64
-}
-
 // DirectoryListings returns the listings the directory's pages show and
 // edit, ordered by service and location id: inactive and defunct services
 // too, which Listings leaves out, so that someone who keeps them can bring
 // them back. A confidential location comes as Listings gives it, with no
 // exact place: open it with ConfidentialLocation, and audit that.
-func (db *DB) DirectoryListings(ctx context.Context, f DirectoryFilter) ([]directory.Listing, error) {
+func (db *DB) DirectoryListings(ctx context.Context, f directory.Filter) ([]directory.Listing, error) {
 	if f.MemberID != 0 {
 		return db.queryListings(ctx, " WHERE o.member_org_id = ?", f.MemberID)
 	}
@@ -80,7 +73,7 @@ func (db *DB) SaveListingFor(ctx context.Context, l *directory.Listing, memberOr
 const dirOrgQuery = `SELECT id, name, description, email, url, data, COALESCE(member_org_id, 0) FROM dir_organizations`
 
 // DirectoryOrganizations lists the directory's organizations by name.
-func (db *DB) DirectoryOrganizations(ctx context.Context, f DirectoryFilter) ([]directory.Organization, error) {
+func (db *DB) DirectoryOrganizations(ctx context.Context, f directory.Filter) ([]directory.Organization, error) {
 	query, args := dirOrgQuery, []any{}
 	if f.MemberID != 0 {
 		query += " WHERE member_org_id = ?"

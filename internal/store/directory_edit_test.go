@@ -15,7 +15,9 @@ import (
 	"puente/internal/store/storetest"
 )
 
-func salOf(l directory.Listing) string { return store.ServiceAtLocationID(l.Service.ID, l.Location.ID) }
+func salOf(l directory.Listing) string {
+	return directory.ServiceAtLocationID(l.Service.ID, l.Location.ID)
+}
 
 // TestDirectoryListings: the directory's pages see inactive services too,
 // a member's own listings alone when asked, and a confidential location
@@ -36,7 +38,7 @@ func TestDirectoryListings(t *testing.T) {
 		}
 		mustSave(t, db, &safe)
 
-		all, err := db.DirectoryListings(ctx, store.DirectoryFilter{})
+		all, err := db.DirectoryListings(ctx, directory.Filter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -57,7 +59,7 @@ func TestDirectoryListings(t *testing.T) {
 			}
 		}
 
-		own, err := db.DirectoryListings(ctx, store.DirectoryFilter{MemberID: member.ID})
+		own, err := db.DirectoryListings(ctx, directory.Filter{MemberID: member.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -75,7 +77,7 @@ func TestListingByID(t *testing.T) {
 		safe := confidentialListing()
 		safe.Service.Status = directory.StatusDefunct
 		mustSave(t, db, &safe)
-		all, err := db.DirectoryListings(ctx, store.DirectoryFilter{})
+		all, err := db.DirectoryListings(ctx, directory.Filter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -150,14 +152,14 @@ func TestDirectoryOrganizations(t *testing.T) {
 		if err := db.SaveListingFor(ctx, &house, member.ID); err != nil {
 			t.Fatal(err)
 		}
-		all, err := db.DirectoryOrganizations(ctx, store.DirectoryFilter{})
+		all, err := db.DirectoryOrganizations(ctx, directory.Filter{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if diff := cmp.Diff([]directory.Organization{other.Organization, house.Organization}, all); diff != "" {
 			t.Errorf("DirectoryOrganizations (-want +got):\n%s", diff)
 		}
-		own, err := db.DirectoryOrganizations(ctx, store.DirectoryFilter{MemberID: member.ID})
+		own, err := db.DirectoryOrganizations(ctx, directory.Filter{MemberID: member.ID})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -147,16 +147,16 @@ func rowCount(t *testing.T, db *store.DB, table string) int {
 func TestServiceAtLocationID(t *testing.T) {
 	// The id is stored: a change to how it is made orphans every bed count.
 	// The value is Python's uuid.uuid5(namespace, "svc-shelter\x00loc-el-paso").
-	if got, want := store.ServiceAtLocationID("svc-shelter", "loc-el-paso"), "bca29f8e-21f0-5726-905c-a12ad72d70ab"; got != want {
+	if got, want := directory.ServiceAtLocationID("svc-shelter", "loc-el-paso"), "bca29f8e-21f0-5726-905c-a12ad72d70ab"; got != want {
 		t.Errorf("got %s, want %s", got, want)
 	}
 	uuid5 := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 	pairs := [][2]string{{"a", "bc"}, {"ab", "c"}, {"abc", ""}, {"", "abc"}}
 	seen := map[string]bool{}
 	for _, p := range pairs {
-		id := store.ServiceAtLocationID(p[0], p[1])
+		id := directory.ServiceAtLocationID(p[0], p[1])
 		if !uuid5.MatchString(id) || seen[id] {
-			t.Errorf("ServiceAtLocationID(%q, %q) = %s: not a version 5 UUID, or not unique", p[0], p[1], id)
+			t.Errorf("directory.ServiceAtLocationID(%q, %q) = %s: not a version 5 UUID, or not unique", p[0], p[1], id)
 		}
 		seen[id] = true
 	}
@@ -219,7 +219,7 @@ func TestUpdateAvailability(t *testing.T) {
 		u := mustUser(t, db, org.ID, "beds@example.org", account.Caseworker)
 		l := fullListing()
 		mustSave(t, db, &l)
-		sal := store.ServiceAtLocationID(l.Service.ID, l.Location.ID)
+		sal := directory.ServiceAtLocationID(l.Service.ID, l.Location.ID)
 		count := func() directory.Eligibility { return mustListings(t, db)[0].Service.Eligibility }
 		type beds struct {
 			Beds int
@@ -275,7 +275,7 @@ func TestUpdateAvailability(t *testing.T) {
 			by        int64
 			want      problem.Kind
 		}{
-			{"unknown listing", store.ServiceAtLocationID("svc-none", ""), 3, nil, u.ID, problem.NotFound},
+			{"unknown listing", directory.ServiceAtLocationID("svc-none", ""), 3, nil, u.ID, problem.NotFound},
 			{"more free than beds", sal, 3, ptr(4), u.ID, problem.Invalid},
 			{"negative free", sal, 3, ptr(-1), u.ID, problem.Invalid},
 			{"negative beds", sal, -1, nil, u.ID, problem.Invalid},
@@ -477,7 +477,7 @@ func TestListingsMatch(t *testing.T) {
 		if m := r.Matches[0]; m.Area != "El Paso, TX" || m.Address != nil || *m.Point != (directory.Point{Lat: 31.8, Lon: -106.4}) {
 			t.Errorf("the confidential match shows area %q, address %v, point %v; want El Paso, TX, none and the rounded point", m.Area, m.Address, m.Point)
 		}
-		if sal := store.ServiceAtLocationID(r.Matches[1].ServiceID, r.Matches[1].LocationID); sal != store.ServiceAtLocationID("svc-legal", "loc-juarez") {
+		if sal := directory.ServiceAtLocationID(r.Matches[1].ServiceID, r.Matches[1].LocationID); sal != directory.ServiceAtLocationID("svc-legal", "loc-juarez") {
 			t.Errorf("a match does not name its listing: got %s", sal)
 		}
 	})
@@ -540,7 +540,7 @@ func TestDeleteListing(t *testing.T) {
 		hotline.Service.ID, hotline.Location = "svc-hotline", directory.Location{}
 		mustSave(t, db, &house, &annex, &hotline)
 
-		if err := db.DeleteListing(ctx, store.ServiceAtLocationID("svc-shelter", "loc-annex")); err != nil {
+		if err := db.DeleteListing(ctx, directory.ServiceAtLocationID("svc-shelter", "loc-annex")); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.ConfidentialLocation(ctx, "loc-annex"); problem.KindOf(err) != problem.NotFound {
@@ -549,14 +549,14 @@ func TestDeleteListing(t *testing.T) {
 		if n := rowCount(t, db, "data_keys"); n != 0 {
 			t.Errorf("got %d data keys, want the annex's destroyed", n)
 		}
-		if err := db.DeleteListing(ctx, store.ServiceAtLocationID("svc-shelter", "loc-annex")); problem.KindOf(err) != problem.NotFound {
+		if err := db.DeleteListing(ctx, directory.ServiceAtLocationID("svc-shelter", "loc-annex")); problem.KindOf(err) != problem.NotFound {
 			t.Errorf("deleting again: got %v, want not found", err)
 		}
 		if diff := cmp.Diff([]directory.Listing{hotline, house}, mustListings(t, db), cmpopts.EquateEmpty()); diff != "" {
 			t.Errorf("Listings after deleting the annex (-want +got):\n%s", diff)
 		}
 
-		for _, sal := range []string{store.ServiceAtLocationID("svc-shelter", "loc-el-paso"), store.ServiceAtLocationID("svc-hotline", "")} {
+		for _, sal := range []string{directory.ServiceAtLocationID("svc-shelter", "loc-el-paso"), directory.ServiceAtLocationID("svc-hotline", "")} {
 			if err := db.DeleteListing(ctx, sal); err != nil {
 				t.Fatal(err)
 			}
@@ -634,7 +634,7 @@ func TestDirectoryVersionMovesOnEveryChange(t *testing.T) {
 		l := fullListing()
 		mustSave(t, db, &l)
 		moved("saving a listing")
-		sal := store.ServiceAtLocationID(l.Service.ID, l.Location.ID)
+		sal := directory.ServiceAtLocationID(l.Service.ID, l.Location.ID)
 		if err := db.UpdateAvailability(ctx, sal, 20, ptr(3), staff.ID); err != nil {
 			t.Fatal(err)
 		}

@@ -9,22 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
 	"puente/internal/mfa"
 	"puente/internal/problem"
 )
-
-// TOTP is a user's authenticator-app secret as the store keeps it.
-type TOTP struct {
-	UserID    int64
-	Secret    string     // base32, opened from its sealed column
-	EnabledAt *time.Time // nil while enrollment waits for its first code
-	LastStep  int64      // the last time step accepted, so no code is used twice
-}
-
-// Enabled reports whether the secret has been confirmed with a code.
-func (t *TOTP) Enabled() bool { return t.EnabledAt != nil }
 
 // Key purposes derived from the keyring. Both are root-key derivations,
 // which never rotate, so neither sealed secrets nor code hashes need
@@ -130,10 +118,10 @@ func (db *DB) EnableTOTP(ctx context.Context, userID, step int64, codes []string
 }
 
 // TOTP returns a user's secret, opened, whether pending or enabled.
-func (db *DB) TOTP(ctx context.Context, userID int64) (*TOTP, error) {
+func (db *DB) TOTP(ctx context.Context, userID int64) (*mfa.TOTP, error) {
 	var sealed []byte
 	var enabled sql.NullInt64
-	t := TOTP{UserID: userID}
+	t := mfa.TOTP{UserID: userID}
 	err := db.q(ctx).QueryRowContext(ctx, "SELECT secret_ct, enabled_at, last_step FROM user_totp WHERE user_id = ?", userID).
 		Scan(&sealed, &enabled, &t.LastStep)
 	if err != nil {

@@ -58,15 +58,8 @@ func (db *DB) Organization(ctx context.Context, id int64) (*account.Organization
 	return o, translate(err)
 }
 
-// OrganizationFilter narrows a list of organizations.
-type OrganizationFilter struct {
-	Country      account.Country // empty for both
-	Kind         account.OrgKind // empty for all
-	WithDisabled bool
-}
-
 // Organizations lists organizations by name.
-func (db *DB) Organizations(ctx context.Context, f OrganizationFilter) ([]account.Organization, error) {
+func (db *DB) Organizations(ctx context.Context, f account.OrgFilter) ([]account.Organization, error) {
 	query := "SELECT " + orgColumns + " FROM organizations WHERE 1 = 1"
 	var args []any
 	if f.Country != "" {

@@ -8,13 +8,6 @@ import (
 	"puente/internal/auth"
 )
 
-// SignInFailure is one sign-in failure to count: the key it counts against
-// (an auth.LimitKeys name) and that key's limit.
-type SignInFailure struct {
-	Key   string
-	Limit auth.Limit
-}
-
 // SignInLocks returns, for each of keys that is locked at now, when its
 // lock ends. It reads the same rows whatever the keys name, so a key with no
 // account behind it costs what one with an account costs.
@@ -47,7 +40,7 @@ func (db *DB) SignInLocks(ctx context.Context, now time.Time, keys ...string) (m
 // transaction, and returns the keys it locked. A key's failures are counted
 // in a window that opens at its first failure; reaching the limit within it
 // locks the key for the limit's LockFor and starts the count again.
-func (db *DB) SignInFailed(ctx context.Context, now time.Time, failures ...SignInFailure) (locked []string, err error) {
+func (db *DB) SignInFailed(ctx context.Context, now time.Time, failures ...auth.Failure) (locked []string, err error) {
 	err = db.tx(ctx, func(q queryer) error {
 		for _, f := range failures {
 			l, err := countFailure(ctx, q, now, f)
@@ -65,7 +58,7 @@ func (db *DB) SignInFailed(ctx context.Context, now time.Time, failures ...SignI
 
 // countFailure adds one failure to a key in a single statement, so that
 // concurrent failures all count: the upsert holds the row while it adds.
-func countFailure(ctx context.Context, q queryer, now time.Time, f SignInFailure) (bool, error) {
+func countFailure(ctx context.Context, q queryer, now time.Time, f auth.Failure) (bool, error) {
 	n, stale, end := micros(now), micros(now.Add(-f.Limit.Window)), micros(now.Add(f.Limit.Window))
 	var count int
 	err := q.QueryRowContext(ctx, `INSERT INTO sign_in_limits (key, failures, window_start, locked_until, expires_at)

@@ -19,9 +19,9 @@ func TestSignInLimits(t *testing.T) {
 		lim := auth.Limit{Failures: 3, Window: 10 * time.Minute, LockFor: 15 * time.Minute}
 		fail := func(at time.Time, keys ...string) []string {
 			t.Helper()
-			var fs []store.SignInFailure
+			var fs []auth.Failure
 			for _, k := range keys {
-				fs = append(fs, store.SignInFailure{Key: k, Limit: lim})
+				fs = append(fs, auth.Failure{Key: k, Limit: lim})
 			}
 			locked, err := db.SignInFailed(ctx, at, fs...)
 			if err != nil {
@@ -95,7 +95,7 @@ func TestSignInFailuresAllCount(t *testing.T) {
 		var locked []string
 		for range 20 {
 			wg.Go(func() {
-				got, err := db.SignInFailed(ctx, t0, store.SignInFailure{Key: "k", Limit: lim})
+				got, err := db.SignInFailed(ctx, t0, auth.Failure{Key: "k", Limit: lim})
 				if err != nil {
 					t.Error(err)
 				}

@@ -83,7 +83,7 @@ func TestOrganizations(t *testing.T) {
 		if err := db.UpdateOrganization(ctx, off); err != nil {
 			t.Fatal(err)
 		}
-		list, err := db.Organizations(ctx, store.OrganizationFilter{})
+		list, err := db.Organizations(ctx, account.OrgFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -96,7 +96,7 @@ func TestOrganizations(t *testing.T) {
 		if diff := cmp.Diff([]string{"Annunciation Shelter", "Casa Puerto Seguro A.C."}, names(list)); diff != "" {
 			t.Errorf("enabled organizations (-want +got):\n%s", diff)
 		}
-		list, _ = db.Organizations(ctx, store.OrganizationFilter{Country: account.US, WithDisabled: true})
+		list, _ = db.Organizations(ctx, account.OrgFilter{Country: account.US, WithDisabled: true})
 		if diff := cmp.Diff([]string{"Annunciation Shelter", "Closed Clinic"}, names(list)); diff != "" {
 			t.Errorf("US organizations with disabled (-want +got):\n%s", diff)
 		}
@@ -170,11 +170,11 @@ func TestUsers(t *testing.T) {
 		}
 		other := mustOrg(t, db, "Otra", account.MX)
 		mustUser(t, db, other.ID, "b@example.org", account.Analyst)
-		list, _ := db.Users(ctx, store.UserFilter{OrgID: other.ID})
+		list, _ := db.Users(ctx, account.UserFilter{OrgID: other.ID})
 		if len(list) != 1 || list[0].Email != "b@example.org" {
 			t.Errorf("users of one organization: %+v", list)
 		}
-		if all, _ := db.Users(ctx, store.UserFilter{}); len(all) != 2 {
+		if all, _ := db.Users(ctx, account.UserFilter{}); len(all) != 2 {
 			t.Errorf("all users: got %d, want 2", len(all))
 		}
 	})

@@ -200,18 +200,13 @@ func (db *DB) oneUser(ctx context.Context, where string, arg any) (*account.User
 	return &users[0], nil
 }
 
-// UserFilter narrows a list of users.
-type UserFilter struct {
-	OrgID int64 // zero for every organization
-}
-
 // Members lists the users of one organization, by name.
 func (db *DB) Members(ctx context.Context, org int64) ([]account.User, error) {
 	return db.users(ctx, "u.org_id = ?", org)
 }
 
 // Users lists users by name.
-func (db *DB) Users(ctx context.Context, f UserFilter) ([]account.User, error) {
+func (db *DB) Users(ctx context.Context, f account.UserFilter) ([]account.User, error) {
 	if f.OrgID != 0 {
 		return db.users(ctx, "u.org_id = ?", f.OrgID)
 	}

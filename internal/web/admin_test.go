@@ -9,7 +9,6 @@ import (
 
 	"puente/internal/account"
 	"puente/internal/demo"
-	"puente/internal/store"
 )
 
 func TestAdminManagesOrganizations(t *testing.T) {
@@ -152,7 +151,7 @@ func TestHostileInputInForms(t *testing.T) {
 	e := sqliteEnv(t)
 	b := e.signIn("admin")
 	tok := b.csrf("/organizations/new")
-	before, _ := e.db.Organizations(context.Background(), store.OrganizationFilter{WithDisabled: true})
+	before, _ := e.db.Organizations(context.Background(), account.OrgFilter{WithDisabled: true})
 	for _, tt := range []struct {
 		name, value, want string
 	}{
@@ -177,7 +176,7 @@ func TestHostileInputInForms(t *testing.T) {
 			t.Errorf("bad %s: %d", field, res.StatusCode)
 		}
 	}
-	after, _ := e.db.Organizations(context.Background(), store.OrganizationFilter{WithDisabled: true})
+	after, _ := e.db.Organizations(context.Background(), account.OrgFilter{WithDisabled: true})
 	if len(after) != len(before) {
 		t.Fatalf("invalid forms created organizations: %d → %d", len(before), len(after))
 	}

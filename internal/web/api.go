@@ -11,7 +11,6 @@ import (
 	"puente/internal/access"
 	"puente/internal/account"
 	"puente/internal/problem"
-	"puente/internal/store"
 )
 
 //go:embed openapi.json
@@ -53,7 +52,7 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiOrgList(w http.ResponseWriter, r *http.Request) error {
-	f := store.OrganizationFilter{Country: account.Country(r.URL.Query().Get("country")), Kind: account.OrgKind(r.URL.Query().Get("kind"))}
+	f := account.OrgFilter{Country: account.Country(r.URL.Query().Get("country")), Kind: account.OrgKind(r.URL.Query().Get("kind"))}
 	orgs, err := s.store.Organizations(r.Context(), f)
 	if err != nil {
 		return err
@@ -143,7 +142,7 @@ func (s *Server) apiOrgUpdate(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) apiUserList(w http.ResponseWriter, r *http.Request) error {
 	st := stateOf(r)
-	var f store.UserFilter
+	var f account.UserFilter
 	if v := r.URL.Query().Get("organization_id"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {

@@ -13,7 +13,6 @@ import (
 	"puente/internal/casework"
 	"puente/internal/demo"
 	"puente/internal/directory"
-	"puente/internal/store"
 )
 
 // Attacks of an outside security test against `puente serve --demo`
@@ -128,7 +127,7 @@ func TestAdminLinkingTheirOwnOrganizationOpensNoAddress(t *testing.T) {
 		if o, err := e.db.DirectoryOrganization(ctx, conf.Organization.ID); err != nil || o.MemberID != adminOrg {
 			t.Fatalf("the link did not take: %+v %v", o, err)
 		}
-		sal := store.ServiceAtLocationID(conf.Service.ID, conf.Location.ID)
+		sal := directory.ServiceAtLocationID(conf.Service.ID, conf.Location.ID)
 		edit := admin.get("/directory/services/" + sal + "/edit")
 		if edit.StatusCode != http.StatusOK {
 			t.Fatalf("edit form: %d", edit.StatusCode)

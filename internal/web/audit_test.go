@@ -19,7 +19,6 @@ import (
 	"puente/internal/access"
 	"puente/internal/audit"
 	"puente/internal/i18n"
-	"puente/internal/store"
 )
 
 var (
@@ -39,7 +38,7 @@ func shownSeqs(body string) []int64 {
 }
 
 // logged lists the entries matching f, newest first, as the page should.
-func (e *env) logged(f store.AuditFilter) ([]int64, []audit.Entry) {
+func (e *env) logged(f audit.Filter) ([]int64, []audit.Entry) {
 	e.t.Helper()
 	var seqs []int64
 	var entries []audit.Entry
@@ -73,7 +72,7 @@ func TestAuditLogShowsEntriesNewestFirst(t *testing.T) {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("GET /audit: %d\n%s", res.StatusCode, res.body)
 	}
-	want, entries := e.logged(store.AuditFilter{})
+	want, entries := e.logged(audit.Filter{})
 	if diff := cmp.Diff(want, shownSeqs(res.body)); diff != "" {
 		t.Errorf("entries shown (-want +got):\n%s", diff)
 	}
@@ -107,16 +106,16 @@ func TestAuditLogFilters(t *testing.T) {
 	day := func(d int) time.Time { return time.Date(2026, 10, d, 0, 0, 0, 0, time.UTC) }
 	tests := []struct {
 		name, query string
-		filter      store.AuditFilter
+		filter      audit.Filter
 	}{
-		{"record", "record=case:3", store.AuditFilter{Record: "case:3"}},
-		{"record with spaces around it", "record=+case:3+", store.AuditFilter{Record: "case:3"}},
-		{"user", fmt.Sprintf("user=%d", cw), store.AuditFilter{ActorID: cw}},
-		{"admin, this view included", fmt.Sprintf("user=%d", admin), store.AuditFilter{ActorID: admin}},
-		{"one day", "from=2026-10-01&to=2026-10-01", store.AuditFilter{Since: day(1), Until: day(2)}},
-		{"from only", "from=2026-10-02", store.AuditFilter{Since: day(2)}},
-		{"to only", "to=2026-10-01", store.AuditFilter{Until: day(2)}},
-		{"all together", fmt.Sprintf("user=%d&record=case:3&from=2026-10-01&to=2026-10-02", sup), store.AuditFilter{ActorID: sup, Record: "case:3", Since: day(1), Until: day(3)}},
+		{"record", "record=case:3", audit.Filter{Record: "case:3"}},
+		{"record with spaces around it", "record=+case:3+", audit.Filter{Record: "case:3"}},
+		{"user", fmt.Sprintf("user=%d", cw), audit.Filter{ActorID: cw}},
+		{"admin, this view included", fmt.Sprintf("user=%d", admin), audit.Filter{ActorID: admin}},
+		{"one day", "from=2026-10-01&to=2026-10-01", audit.Filter{Since: day(1), Until: day(2)}},
+		{"from only", "from=2026-10-02", audit.Filter{Since: day(2)}},
+		{"to only", "to=2026-10-01", audit.Filter{Until: day(2)}},
+		{"all together", fmt.Sprintf("user=%d&record=case:3&from=2026-10-01&to=2026-10-02", sup), audit.Filter{ActorID: sup, Record: "case:3", Since: day(1), Until: day(3)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -149,7 +148,7 @@ func TestAuditLogPages(t *testing.T) {
 	b := e.signIn("admin")
 	for _, query := range []string{"", "?record=case:7"} {
 		res := b.get("/audit" + query)
-		var f store.AuditFilter
+		var f audit.Filter
 		if query != "" {
 			f.Record = "case:7"
 		}
@@ -253,7 +252,7 @@ func TestAuditLogRefusesBadFilters(t *testing.T) {
 
 // auditReads lists the audit.read entries, oldest first.
 func (e *env) auditReads() []audit.Entry {
-	_, entries := e.logged(store.AuditFilter{})
+	_, entries := e.logged(audit.Filter{})
 	var out []audit.Entry
 	for _, a := range slices.Backward(entries) {
 		if a.Action == string(access.AuditRead) {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"puente/internal/access"
+	"puente/internal/audit"
 	"puente/internal/casework"
 	"puente/internal/store"
 )
@@ -294,7 +295,7 @@ func TestRouteDenialsOfCasesAreAudited(t *testing.T) {
 		t.Fatalf("hotline operator opening a case: %d", res.StatusCode)
 	}
 	var found bool
-	for entry, err := range e.db.AuditEntries(context.Background(), store.AuditFilter{Record: "case:3"}) {
+	for entry, err := range e.db.AuditEntries(context.Background(), audit.Filter{Record: "case:3"}) {
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,7 +12,6 @@ import (
 	"puente/internal/demo"
 	"puente/internal/directory"
 	"puente/internal/htcds"
-	"puente/internal/store"
 )
 
 // secretsOf returns what no page may show of the demo's confidential
@@ -58,7 +57,7 @@ var pathParam = regexp.MustCompile(`\{[^}]+\}`)
 func pagesToVisit(e *env, ls []directory.Listing) []string {
 	values := map[string][]string{"{id}": {"1", "2", "3"}}
 	for _, l := range ls {
-		sal := store.ServiceAtLocationID(l.Service.ID, l.Location.ID)
+		sal := directory.ServiceAtLocationID(l.Service.ID, l.Location.ID)
 		values["{sal}"] = append(values["{sal}"], sal)
 		values["{service}"] = append(values["{service}"], l.Service.ID)
 		values["{location}"] = append(values["{location}"], l.Location.ID)
@@ -153,7 +152,7 @@ func TestNoPageShowsAConfidentialAddress(t *testing.T) {
 	if err := e.srv.cases.Create(t.Context(), rq, c); err != nil {
 		t.Fatal(err)
 	}
-	ref := &casework.Referral{CaseID: c.ID, ServiceAtLocationID: store.ServiceAtLocationID(conf.Service.ID, conf.Location.ID),
+	ref := &casework.Referral{CaseID: c.ID, ServiceAtLocationID: directory.ServiceAtLocationID(conf.Service.ID, conf.Location.ID),
 		ServiceID: conf.Service.ID, LocationID: conf.Location.ID, ServiceName: conf.Service.Name, ProviderName: conf.Organization.Name,
 		ProviderCountry: conf.Service.Eligibility.Country, FromCountry: org.Country, Needs: []string{"emergency_shelter"}}
 	if err := e.srv.referrals.Create(t.Context(), rq, ref, nil, false); err != nil {

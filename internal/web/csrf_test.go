@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"puente/internal/account"
-	"puente/internal/store"
 )
 
 func TestCSRF(t *testing.T) {
@@ -58,7 +57,7 @@ func TestCSRFOnSignIn(t *testing.T) {
 
 func assertNoOrg(t *testing.T, e *env, name string) {
 	t.Helper()
-	orgs, err := e.db.Organizations(t.Context(), store.OrganizationFilter{WithDisabled: true})
+	orgs, err := e.db.Organizations(t.Context(), account.OrgFilter{WithDisabled: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +70,7 @@ func assertNoOrg(t *testing.T, e *env, name string) {
 
 func orgByName(t *testing.T, e *env, name string) *account.Organization {
 	t.Helper()
-	orgs, _ := e.db.Organizations(t.Context(), store.OrganizationFilter{WithDisabled: true})
+	orgs, _ := e.db.Organizations(t.Context(), account.OrgFilter{WithDisabled: true})
 	for _, o := range orgs {
 		if o.Name == name {
 			return &o

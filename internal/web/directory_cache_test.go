@@ -44,7 +44,7 @@ func TestDirectoryReadOncePerChange(t *testing.T) {
 		t.Fatalf("the directory was read %d times without a change", n)
 	}
 	l := first[0]
-	sal := store.ServiceAtLocationID(l.Service.ID, l.Location.ID)
+	sal := directory.ServiceAtLocationID(l.Service.ID, l.Location.ID)
 	seven := 7
 	if err := e.db.UpdateAvailability(ctx, sal, 9, &seven, e.user("albergue.hombres").ID); err != nil {
 		t.Fatal(err)

@@ -12,7 +12,6 @@ import (
 	"puente/internal/demo"
 	"puente/internal/directory"
 	"puente/internal/i18n"
-	"puente/internal/store"
 )
 
 // Demo services the tests work on.
@@ -27,13 +26,13 @@ const (
 // listing finds a demo listing by its service's name.
 func (e *env) listing(service string) (sal string, l directory.Listing) {
 	e.t.Helper()
-	all, err := e.db.DirectoryListings(context.Background(), store.DirectoryFilter{})
+	all, err := e.db.DirectoryListings(context.Background(), directory.Filter{})
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	for _, l := range all {
 		if l.Service.Name == service {
-			return store.ServiceAtLocationID(l.Service.ID, l.Location.ID), l
+			return directory.ServiceAtLocationID(l.Service.ID, l.Location.ID), l
 		}
 	}
 	e.t.Fatalf("no listing %q", service)
@@ -44,7 +43,7 @@ func (e *env) listing(service string) (sal string, l directory.Listing) {
 func (e *env) auditOf(record string) []audit.Entry {
 	e.t.Helper()
 	var out []audit.Entry
-	for en, err := range e.db.AuditEntries(context.Background(), store.AuditFilter{Record: record}) {
+	for en, err := range e.db.AuditEntries(context.Background(), audit.Filter{Record: record}) {
 		if err != nil {
 			e.t.Fatal(err)
 		}
@@ -235,7 +234,7 @@ func TestListingMistakesComeBack(t *testing.T) {
 			t.Errorf("the form lacks %q", want)
 		}
 	}
-	all, _ := e.db.DirectoryListings(context.Background(), store.DirectoryFilter{})
+	all, _ := e.db.DirectoryListings(context.Background(), directory.Filter{})
 	if len(all) != len(demo.Listings(e.clock.Now())) {
 		t.Errorf("%d listings after refused saves, want the demo's %d", len(all), len(demo.Listings(e.clock.Now())))
 	}
@@ -343,7 +342,7 @@ func TestListingLosesItsPlace(t *testing.T) {
 		t.Fatalf("no place: %d\n%s", res.StatusCode, res.body)
 	}
 	moved, got := e.listing(menShelter)
-	if moved != store.ServiceAtLocationID(l.Service.ID, "") || got.Location.ID != "" {
+	if moved != directory.ServiceAtLocationID(l.Service.ID, "") || got.Location.ID != "" {
 		t.Errorf("the listing is at %q, location %q", moved, got.Location.ID)
 	}
 	if got.Service.Eligibility.BedsAvailable == nil || *got.Service.Eligibility.BedsAvailable != 6 {

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"puente/internal/directory"
-	"puente/internal/store"
 )
 
 // TestAdminLinksADirectoryOrganizationToAMember: an imported directory
@@ -16,7 +15,7 @@ import (
 func TestAdminLinksADirectoryOrganizationToAMember(t *testing.T) {
 	e := sqliteEnv(t)
 	ctx := t.Context()
-	orgs, err := e.db.DirectoryOrganizations(ctx, store.DirectoryFilter{})
+	orgs, err := e.db.DirectoryOrganizations(ctx, directory.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}

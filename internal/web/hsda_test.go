@@ -17,7 +17,6 @@ import (
 
 	"puente/internal/account"
 	"puente/internal/directory"
-	"puente/internal/store"
 )
 
 // The HSDA fixture: two organizations, three services, four listings.
@@ -104,7 +103,7 @@ func hsdaEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	for _, l := range seeded {
-		if err := e.db.DeleteListing(ctx, store.ServiceAtLocationID(l.Service.ID, l.Location.ID)); err != nil {
+		if err := e.db.DeleteListing(ctx, directory.ServiceAtLocationID(l.Service.ID, l.Location.ID)); err != nil {
 			t.Fatalf("DeleteListing(%s at %s): %v", l.Service.ID, l.Location.ID, err)
 		}
 	}

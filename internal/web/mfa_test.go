@@ -15,7 +15,6 @@ import (
 	"puente/internal/auth"
 	"puente/internal/demo"
 	"puente/internal/mfa"
-	"puente/internal/store"
 )
 
 var (
@@ -49,7 +48,7 @@ func wrongCode(right string) string {
 func (e *env) auditEntries() []audit.Entry {
 	e.t.Helper()
 	var out []audit.Entry
-	for en, err := range e.db.AuditEntries(context.Background(), store.AuditFilter{}) {
+	for en, err := range e.db.AuditEntries(context.Background(), audit.Filter{}) {
 		if err != nil {
 			e.t.Fatal(err)
 		}

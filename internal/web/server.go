@@ -24,6 +24,7 @@ import (
 	"puente/internal/casework"
 	"puente/internal/directory"
 	"puente/internal/interview"
+	"puente/internal/mfa"
 	"puente/internal/password"
 	"puente/internal/screening"
 	"puente/internal/secret"
@@ -37,14 +38,14 @@ type Store interface {
 	CreateOrganization(ctx context.Context, o *account.Organization) error
 	UpdateOrganization(ctx context.Context, o *account.Organization) error
 	Organization(ctx context.Context, id int64) (*account.Organization, error)
-	Organizations(ctx context.Context, f store.OrganizationFilter) ([]account.Organization, error)
+	Organizations(ctx context.Context, f account.OrgFilter) ([]account.Organization, error)
 	CountOrganizations(ctx context.Context) (int, error)
 
 	CreateUser(ctx context.Context, u *account.User) error
 	UpdateUser(ctx context.Context, u *account.User) error
 	User(ctx context.Context, id int64) (*account.User, error)
 	UserByEmail(ctx context.Context, email string) (*account.User, error)
-	Users(ctx context.Context, f store.UserFilter) ([]account.User, error)
+	Users(ctx context.Context, f account.UserFilter) ([]account.User, error)
 	CountUsers(ctx context.Context) (int, error)
 	SetPassword(ctx context.Context, userID int64, hash, keep string) error
 	SetLanguage(ctx context.Context, userID int64, lang string) error
@@ -52,7 +53,7 @@ type Store interface {
 
 	// Sign-in failures and locks (sign_in_limits.go).
 	SignInLocks(ctx context.Context, now time.Time, keys ...string) (map[string]time.Time, error)
-	SignInFailed(ctx context.Context, now time.Time, failures ...store.SignInFailure) ([]string, error)
+	SignInFailed(ctx context.Context, now time.Time, failures ...auth.Failure) ([]string, error)
 	ClearSignInFailures(ctx context.Context, key string) error
 	DeleteExpiredSignInLimits(ctx context.Context, now time.Time) (int64, error)
 
@@ -72,7 +73,7 @@ type Store interface {
 	// codes (hashed by the store), and sessions that have given one.
 	SavePendingTOTP(ctx context.Context, userID int64, secret string) error
 	EnableTOTP(ctx context.Context, userID, step int64, recoveryCodes []string) error
-	TOTP(ctx context.Context, userID int64) (*store.TOTP, error)
+	TOTP(ctx context.Context, userID int64) (*mfa.TOTP, error)
 	TOTPEnabled(ctx context.Context, userID int64) (bool, error)
 	UseTOTPStep(ctx context.Context, userID, step int64) error
 	DisableTOTP(ctx context.Context, userID int64) error
@@ -85,9 +86,9 @@ type Store interface {
 	// reading the log.
 	casework.Store
 	admin.Store
-	AuditEntries(ctx context.Context, f store.AuditFilter) iter.Seq2[audit.Entry, error]
-	AuditPage(ctx context.Context, f store.AuditFilter, beforeSeq int64, limit int) ([]audit.Entry, error)
-	GlassOpenings(ctx context.Context, org int64, since time.Time) ([]store.GlassOpening, error)
+	AuditEntries(ctx context.Context, f audit.Filter) iter.Seq2[audit.Entry, error]
+	AuditPage(ctx context.Context, f audit.Filter, beforeSeq int64, limit int) ([]audit.Entry, error)
+	GlassOpenings(ctx context.Context, org int64, since time.Time) ([]casework.GlassOpening, error)
 
 	// Screenings.
 	CreateScreening(ctx context.Context, r *interview.Record) error

@@ -9,7 +9,6 @@ import (
 	"puente/internal/account"
 	"puente/internal/audit"
 	"puente/internal/auth"
-	"puente/internal/store"
 )
 
 // Limits on sign-in failures, kept in the database (store.SignInFailed) so
@@ -140,9 +139,9 @@ var lockReasons = map[string]string{
 // account) against its keys and returns the message of a lock it started,
 // or "". A lock started is audited, by user id or 0.
 func (s *Server) countFailure(r *http.Request, u *account.User, k signInKeys) (string, error) {
-	fs := []store.SignInFailure{{Key: k.addr, Limit: addrLimit}}
+	fs := []auth.Failure{{Key: k.addr, Limit: addrLimit}}
 	if own, lim := k.own(); own != "" {
-		fs = append(fs, store.SignInFailure{Key: own, Limit: lim})
+		fs = append(fs, auth.Failure{Key: own, Limit: lim})
 	}
 	locked, err := s.store.SignInFailed(r.Context(), s.now(), fs...)
 	if err != nil || len(locked) == 0 {

@@ -13,7 +13,6 @@ import (
 	"puente/internal/account"
 	"puente/internal/audit"
 	"puente/internal/i18n"
-	"puente/internal/store"
 )
 
 // registerAudit declares the audit log's pages.
@@ -37,7 +36,7 @@ var recordFilter = regexp.MustCompile(`^[a-z][a-z_]*:[0-9]+$`)
 type auditQuery struct {
 	User, Record, From, To string
 	Before                 int64
-	filter                 store.AuditFilter
+	filter                 audit.Filter
 }
 
 // parseAuditQuery reads the filter. users is who may be chosen; a user id
@@ -155,7 +154,7 @@ type auditLogData struct {
 // runs, and are not written to the log.
 func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 	ctx, st := r.Context(), stateOf(r)
-	users, err := s.store.Users(ctx, store.UserFilter{})
+	users, err := s.store.Users(ctx, account.UserFilter{})
 	if err != nil {
 		return err
 	}
@@ -226,7 +225,7 @@ type auditProblem struct {
 // outside the database, with the command line, so this checks the chain
 // alone; the page says so.
 func (s *Server) verifyAudit(ctx context.Context) (auditStatus, error) {
-	rep, err := audit.Options{Key: s.chainKey}.Verify(s.store.AuditEntries(ctx, store.AuditFilter{}))
+	rep, err := audit.Options{Key: s.chainKey}.Verify(s.store.AuditEntries(ctx, audit.Filter{}))
 	if err != nil {
 		return auditStatus{}, err
 	}
@@ -256,7 +255,7 @@ type auditRow struct {
 }
 
 func (s *Server) auditRows(ctx context.Context, lang string, entries []audit.Entry, users map[int64]*account.User) ([]auditRow, error) {
-	orgs, err := s.store.Organizations(ctx, store.OrganizationFilter{WithDisabled: true})
+	orgs, err := s.store.Organizations(ctx, account.OrgFilter{WithDisabled: true})
 	if err != nil {
 		return nil, err
 	}

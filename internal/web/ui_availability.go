@@ -8,7 +8,6 @@ import (
 
 	"puente/internal/access"
 	"puente/internal/directory"
-	"puente/internal/store"
 )
 
 // availabilityForm is the provider's daily count as typed, kept as text so
@@ -101,7 +100,7 @@ func (s *Server) ownListings(r *http.Request) ([]shownListing, error) {
 	if st.user == nil || !access.Allow(st.actor, access.AvailabilityUpdate, access.Resource{OrgID: st.user.OrgID}) {
 		return nil, nil
 	}
-	listings, err := s.store.DirectoryListings(r.Context(), store.DirectoryFilter{MemberID: st.user.OrgID})
+	listings, err := s.store.DirectoryListings(r.Context(), directory.Filter{MemberID: st.user.OrgID})
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,6 @@ import (
 	"puente/internal/casework"
 	"puente/internal/htcds"
 	"puente/internal/problem"
-	"puente/internal/store"
 )
 
 // registerCases declares the case pages and the case API. Every handler
@@ -107,7 +106,7 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, q url.Values)
 }
 
 func (s *Server) orgNames(r *http.Request) (map[int64]string, error) {
-	orgs, err := s.store.Organizations(r.Context(), store.OrganizationFilter{WithDisabled: true})
+	orgs, err := s.store.Organizations(r.Context(), account.OrgFilter{WithDisabled: true})
 	if err != nil {
 		return nil, err
 	}
@@ -301,7 +300,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	d.UserName = map[int64]string{}
 	if res.OrgID == a.OrgID {
-		team, err := s.store.Users(ctx, store.UserFilter{OrgID: res.OrgID})
+		team, err := s.store.Users(ctx, account.UserFilter{OrgID: res.OrgID})
 		if err != nil {
 			return err
 		}
@@ -318,7 +317,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 		if d.Consents, err = s.cases.Consents(ctx, rq, id); err != nil {
 			return err
 		}
-		orgs, err := s.store.Organizations(ctx, store.OrganizationFilter{})
+		orgs, err := s.store.Organizations(ctx, account.OrgFilter{})
 		if err != nil {
 			return err
 		}

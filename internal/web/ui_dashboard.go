@@ -7,7 +7,6 @@ import (
 	"puente/internal/access"
 	"puente/internal/account"
 	"puente/internal/casework"
-	"puente/internal/store"
 )
 
 type dashboardData struct {
@@ -21,7 +20,7 @@ type dashboardData struct {
 	MyOpen       int  // open cases assigned to the user
 	OrgOpen      int  // open cases of the user's organization
 	Unassigned   int  // of which no caseworker is assigned
-	Glass        []store.GlassOpening
+	Glass        []casework.GlassOpening
 	Listings     []shownListing // the services the user's organization runs
 	// Referrals to the organization waiting for its answer, and those it
 	// accepted and is working.
@@ -56,7 +55,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if has(account.Supervisor) {
-		team, err := s.store.Users(ctx, store.UserFilter{OrgID: u.OrgID})
+		team, err := s.store.Users(ctx, account.UserFilter{OrgID: u.OrgID})
 		if err != nil {
 			return err
 		}

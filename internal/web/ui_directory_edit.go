@@ -14,7 +14,6 @@ import (
 	"puente/internal/directory"
 	"puente/internal/htcds"
 	"puente/internal/problem"
-	"puente/internal/store"
 )
 
 // listingVocab is every choice the listing form offers.
@@ -71,7 +70,7 @@ func (s *Server) listingNew(w http.ResponseWriter, r *http.Request) error {
 		f.Country, f.AddrCountry = string(st.org.Country), string(st.org.Country)
 	}
 	if !st.user.Has(account.Admin) {
-		own, err := s.store.DirectoryOrganizations(r.Context(), store.DirectoryFilter{MemberID: st.user.OrgID})
+		own, err := s.store.DirectoryOrganizations(r.Context(), directory.Filter{MemberID: st.user.OrgID})
 		if err != nil {
 			return err
 		}
@@ -93,10 +92,10 @@ func (s *Server) renderListingForm(w http.ResponseWriter, r *http.Request, statu
 		d.F.clearPlace()
 		d.PlaceHidden = true
 	}
-	filter := store.DirectoryFilter{MemberID: st.user.OrgID}
+	filter := directory.Filter{MemberID: st.user.OrgID}
 	if d.Admin {
 		filter.MemberID = 0
-		members, err := s.store.Organizations(ctx, store.OrganizationFilter{})
+		members, err := s.store.Organizations(ctx, account.OrgFilter{})
 		if err != nil {
 			return err
 		}
@@ -252,7 +251,7 @@ func (s *Server) saveListingForm(w http.ResponseWriter, r *http.Request, old str
 	if len(errs) > 0 {
 		return s.renderListingForm(w, r, http.StatusUnprocessableEntity, listingFormData{New: old == "", SAL: old, F: f, Errs: errs})
 	}
-	sal := store.ServiceAtLocationID(l.Service.ID, l.Location.ID)
+	sal := directory.ServiceAtLocationID(l.Service.ID, l.Location.ID)
 	d := access.Decide(stateOf(r).actor, access.DirectoryEdit, access.ListingOf(l.Organization.MemberID))
 	note := "listing saved"
 	if old == "" {

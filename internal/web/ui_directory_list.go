@@ -15,19 +15,18 @@ import (
 	"puente/internal/htcds"
 	"puente/internal/i18n"
 	"puente/internal/problem"
-	"puente/internal/store"
 )
 
 // directoryStore is what the directory's own pages need from storage.
 type directoryStore interface {
-	DirectoryListings(ctx context.Context, f store.DirectoryFilter) ([]directory.Listing, error)
+	DirectoryListings(ctx context.Context, f directory.Filter) ([]directory.Listing, error)
 	Listing(ctx context.Context, serviceAtLocationID string) (*directory.Listing, error)
 	SaveListing(ctx context.Context, l *directory.Listing) error
 	SaveListingFor(ctx context.Context, l *directory.Listing, memberOrgID int64) error
 	DeleteListing(ctx context.Context, serviceAtLocationID string) error
 	ConfidentialLocation(ctx context.Context, id string) (*directory.Location, error)
 	UpdateAvailability(ctx context.Context, serviceAtLocationID string, beds int, available *int, by int64) error
-	DirectoryOrganizations(ctx context.Context, f store.DirectoryFilter) ([]directory.Organization, error)
+	DirectoryOrganizations(ctx context.Context, f directory.Filter) ([]directory.Organization, error)
 	DirectoryOrganization(ctx context.Context, id string) (*directory.Organization, error)
 	LinkDirectoryOrganization(ctx context.Context, id string, memberOrgID *int64) error
 }
@@ -82,7 +81,7 @@ type shownListing struct {
 func showListing(lang string, actor access.Actor, l *directory.Listing, now time.Time) shownListing {
 	el := &l.Service.Eligibility
 	sl := shownListing{
-		SAL: store.ServiceAtLocationID(l.Service.ID, l.Location.ID), Service: l.Service.Name, Organization: l.Organization.Name,
+		SAL: directory.ServiceAtLocationID(l.Service.ID, l.Location.ID), Service: l.Service.Name, Organization: l.Organization.Name,
 		Status: l.Service.Status, StatusKey: statusKey(l.Service.Status), Alert: l.Service.Alert, Needs: l.Service.Needs, Whom: whom(lang, el), Country: el.Country,
 		HowToApply: l.Service.ApplicationProcess, Beds: el.Beds, Counted: el.AvailabilityUpdatedAt, Confidential: l.Location.Confidential,
 	}
@@ -218,7 +217,7 @@ func (s *Server) directoryList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	d := directoryListData{Needs: htcds.Needs, Countries: account.Countries, Country: q.Get("country"), City: q.Get("city"), Need: q.Get("need"),
 		CanAdd: access.Allow(st.actor, access.DirectoryEdit, access.Resource{})}
-	listings, err := s.store.DirectoryListings(r.Context(), store.DirectoryFilter{})
+	listings, err := s.store.DirectoryListings(r.Context(), directory.Filter{})
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 	"puente/internal/account"
 	"puente/internal/directory"
 	"puente/internal/problem"
-	"puente/internal/store"
 )
 
 // registerDirectoryMembers declares the admin's page that says which
@@ -35,10 +34,10 @@ func (s *Server) directoryMembers(w http.ResponseWriter, r *http.Request) error 
 
 func (s *Server) renderDirectoryMembers(w http.ResponseWriter, r *http.Request, status int, d directoryMembersData) error {
 	var err error
-	if d.Orgs, err = s.store.DirectoryOrganizations(r.Context(), store.DirectoryFilter{}); err != nil {
+	if d.Orgs, err = s.store.DirectoryOrganizations(r.Context(), directory.Filter{}); err != nil {
 		return err
 	}
-	if d.Members, err = s.store.Organizations(r.Context(), store.OrganizationFilter{}); err != nil {
+	if d.Members, err = s.store.Organizations(r.Context(), account.OrgFilter{}); err != nil {
 		return err
 	}
 	return s.render(w, r, status, "directory_members.html", "directory.members.title", d)

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"puente/internal/account"
-	"puente/internal/store"
 )
 
 type orgListData struct {
@@ -14,7 +13,7 @@ type orgListData struct {
 
 func (s *Server) orgList(w http.ResponseWriter, r *http.Request) error {
 	u := stateOf(r).user
-	f := store.OrganizationFilter{WithDisabled: u.Has(account.Admin)}
+	f := account.OrgFilter{WithDisabled: u.Has(account.Admin)}
 	switch c := account.Country(r.URL.Query().Get("country")); c {
 	case account.US, account.MX:
 		f.Country = c

@@ -13,7 +13,6 @@ import (
 	"puente/internal/casework"
 	"puente/internal/directory"
 	"puente/internal/problem"
-	"puente/internal/store"
 )
 
 func (s *Server) registerReferrals() {
@@ -125,7 +124,7 @@ func contactPaths(ix *directory.Index, from directory.Place, to *directory.Listi
 // openListing returns the listing of a service at a location that can
 // take a referral: one whose service is neither inactive nor defunct.
 func (s *Server) openListing(r *http.Request, serviceID, locationID string) (*directory.Listing, error) {
-	l, err := s.store.Listing(r.Context(), store.ServiceAtLocationID(serviceID, locationID))
+	l, err := s.store.Listing(r.Context(), directory.ServiceAtLocationID(serviceID, locationID))
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +219,7 @@ func (s *Server) referralCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ref := &casework.Referral{CaseID: id, ToOrgID: l.Organization.MemberID, ServiceAtLocationID: store.ServiceAtLocationID(l.Service.ID, l.Location.ID),
+	ref := &casework.Referral{CaseID: id, ToOrgID: l.Organization.MemberID, ServiceAtLocationID: directory.ServiceAtLocationID(l.Service.ID, l.Location.ID),
 		ServiceID: l.Service.ID, LocationID: l.Location.ID, ServiceName: l.Service.Name, ProviderName: l.Organization.Name,
 		ProviderCountry: l.Service.Eligibility.Country, Needs: d.Needs, Note: d.Note}
 	if ref.ToOrgID == rq.Actor.OrgID {
@@ -389,7 +388,7 @@ func (s *Server) renderReferral(w http.ResponseWriter, r *http.Request, status i
 		if org == 0 {
 			continue
 		}
-		users, err := s.store.Users(ctx, store.UserFilter{OrgID: org})
+		users, err := s.store.Users(ctx, account.UserFilter{OrgID: org})
 		if err != nil {
 			return err
 		}

@@ -7,13 +7,13 @@ import (
 	"strings"
 
 	"puente/internal/access"
+	"puente/internal/account"
 	"puente/internal/casework"
 	"puente/internal/glossary"
 	"puente/internal/htcds"
 	"puente/internal/interview"
 	"puente/internal/problem"
 	"puente/internal/screening"
-	"puente/internal/store"
 )
 
 // registerScreenings declares the interview pages. Every handler goes
@@ -43,7 +43,7 @@ func (s *Server) screeningList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := screeningListData{Screenings: list, UserName: map[int64]string{}}
-	team, err := s.store.Users(r.Context(), store.UserFilter{OrgID: stateOf(r).user.OrgID})
+	team, err := s.store.Users(r.Context(), account.UserFilter{OrgID: stateOf(r).user.OrgID})
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 	"puente/internal/account"
 	"puente/internal/i18n"
 	"puente/internal/problem"
-	"puente/internal/store"
 )
 
 type userListData struct {
@@ -36,7 +35,7 @@ func (s *Server) userList(w http.ResponseWriter, r *http.Request) error {
 	if !access.Allow(st.actor, access.ViewUsers, access.Resource{OrgID: d.OrgID}) {
 		return problem.New(problem.Forbidden, "error.forbidden")
 	}
-	users, err := s.store.Users(r.Context(), store.UserFilter{OrgID: d.OrgID})
+	users, err := s.store.Users(r.Context(), account.UserFilter{OrgID: d.OrgID})
 	if err != nil {
 		return err
 	}
@@ -44,7 +43,7 @@ func (s *Server) userList(w http.ResponseWriter, r *http.Request) error {
 	if d.Waiting, err = s.admin.Waiting(r.Context(), caseRequest(r)); err != nil {
 		return err
 	}
-	orgs, err := s.store.Organizations(r.Context(), store.OrganizationFilter{WithDisabled: true})
+	orgs, err := s.store.Organizations(r.Context(), account.OrgFilter{WithDisabled: true})
 	if err != nil {
 		return err
 	}
@@ -66,7 +65,7 @@ type userFormData struct {
 }
 
 func (s *Server) renderUserForm(w http.ResponseWriter, r *http.Request, status int, d userFormData) error {
-	orgs, err := s.store.Organizations(r.Context(), store.OrganizationFilter{})
+	orgs, err := s.store.Organizations(r.Context(), account.OrgFilter{})
 	if err != nil {
 		return err
 	}

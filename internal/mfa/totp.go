@@ -54,14 +54,23 @@ type Enrollment struct {
 // Callers should pass a neutral label such as "Puente (user 12)", not an
 // email address or a name; Enroll accepts whatever it is given.
 func Enroll(issuer, account string) (*Enrollment, error) {
-	key, err := totp.Generate(totp.GenerateOpts{
-		Issuer:      issuer,
-		AccountName: account,
-		Period:      period,
-		SecretSize:  secretSize,
-		Digits:      digits,
-		Algorithm:   algorithm,
-	})
+	return enroll(totp.GenerateOpts{Issuer: issuer, AccountName: account, SecretSize: secretSize})
+}
+
+// EnrollmentOf rebuilds the enrollment of a secret already made, so that a
+// person who mistypes the confirming code sees the same QR code again, not
+// a new one to scan. It makes exactly what Enroll made for that secret.
+func EnrollmentOf(issuer, account, secret string) (*Enrollment, error) {
+	raw, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(secret)
+	if err != nil {
+		return nil, fmt.Errorf("rebuild enrollment: %w", err)
+	}
+	return enroll(totp.GenerateOpts{Issuer: issuer, AccountName: account, Secret: raw})
+}
+
+func enroll(o totp.GenerateOpts) (*Enrollment, error) {
+	o.Period, o.Digits, o.Algorithm = period, digits, algorithm
+	key, err := totp.Generate(o)
 	if err != nil {
 		return nil, fmt.Errorf("enroll totp: %w", err)
 	}

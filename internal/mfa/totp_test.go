@@ -177,3 +177,19 @@ func BenchmarkVerify(b *testing.B) {
 		}
 	}
 }
+
+// TestEnrollmentOfMatchesEnroll keeps the rebuilt enrollment, shown after a
+// mistyped code, the same as the one Enroll made.
+func TestEnrollmentOfMatchesEnroll(t *testing.T) {
+	en, err := Enroll("Puente", "Puente user 7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := EnrollmentOf("Puente", "Puente user 7", en.Secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.URL != en.URL || got.Secret != en.Secret || !bytes.Equal(got.QRCodePNG, en.QRCodePNG) {
+		t.Errorf("EnrollmentOf: got URL %q, want %q (QR equal: %t)", got.URL, en.URL, bytes.Equal(got.QRCodePNG, en.QRCodePNG))
+	}
+}

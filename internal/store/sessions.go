@@ -8,6 +8,7 @@ import (
 
 	"puente/internal/auth"
 	"puente/internal/problem"
+	"puente/internal/signin"
 )
 
 // CreateSession stores a new session.
@@ -146,3 +147,5 @@ func (db *DB) EndSessions(ctx context.Context, userID int64) error {
 	_, err := db.q(ctx).ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ?", userID)
 	return translate(err)
 }
+
+var _ signin.Store = (*DB)(nil)

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/pquerna/otp"
@@ -10,6 +11,7 @@ import (
 
 	"puente/internal/auth"
 	"puente/internal/mfa"
+	"puente/internal/signin"
 )
 
 // enrollIfRequired gives a demo user who must have a second factor an
@@ -21,7 +23,7 @@ func (e *env) enrollIfRequired(local string) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if !secondFactorRequired(u, org) {
+	if !signin.Required(u, org) {
 		return
 	}
 	if on, err := e.db.TOTPEnabled(context.Background(), u.ID); err != nil {
@@ -36,7 +38,7 @@ func (e *env) enrollIfRequired(local string) {
 func (e *env) enroll(userID int64) (secret string, codes []string) {
 	e.t.Helper()
 	ctx := context.Background()
-	en, err := mfa.Enroll(totpIssuer, totpAccount(userID))
+	en, err := mfa.Enroll("Puente", "Puente user "+strconv.FormatInt(int64(userID), 10))
 	if err != nil {
 		e.t.Fatal(err)
 	}

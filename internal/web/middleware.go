@@ -7,13 +7,9 @@ import (
 	"net/http"
 	"net/netip"
 	"runtime/debug"
-	"slices"
 	"strings"
 	"time"
 
-	"puente/internal/access"
-	"puente/internal/account"
-	"puente/internal/auth"
 	"puente/internal/i18n"
 	"puente/internal/problem"
 )
@@ -224,34 +220,19 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		if c, err := r.Cookie(s.cookieName(st, sessionCookie)); err == nil && c.Value != "" {
-			sess, err := s.store.Session(ctx, auth.HashID(c.Value))
-			now := s.now()
+			cur, gone, err := s.signin.Resume(ctx, c.Value)
 			switch {
-			case err == nil && sess.Live(now, s.cfg.Timeouts):
-				u, err := s.store.User(ctx, sess.UserID)
-				if err == nil && !u.Disabled {
-					st.session, st.sessionID = sess, c.Value
-					if err := s.admit(r, st, u); err != nil {
-						s.fail(w, r, err)
-						return
-					}
-					if u.Lang != "" {
-						st.lang = u.Lang
-					}
-					// Write last-seen at most once a minute: the idle
-					// timeout needs no finer grain.
-					if now.Sub(sess.LastSeenAt) > time.Minute {
-						if err := s.store.TouchSession(ctx, sess.Hash, now); err != nil {
-							s.log.Error("touch session", "ref", st.ref, "err", err)
-						}
-					}
-				}
-			case err == nil:
-				s.store.DeleteSession(ctx, sess.Hash)
-				s.clearCookie(w, st, sessionCookie)
-			case !problem.Is(err, problem.NotFound):
+			case err != nil:
 				s.fail(w, r, err)
 				return
+			case gone:
+				s.clearCookie(w, st, sessionCookie)
+			case cur != nil:
+				st.session, st.sessionID = cur.Session, c.Value
+				s.admit(st, cur)
+				if cur.User.Lang != "" {
+					st.lang = cur.User.Lang
+				}
 			}
 		}
 		if c, err := r.Cookie(s.cookieName(st, preCookie)); err == nil && len(c.Value) >= 32 {
@@ -262,62 +243,16 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 }
 
 func (s *Server) authenticateToken(r *http.Request, st *state, header string) error {
-	unauthorized := problem.New(problem.Unauthorized, "error.token")
 	bearer, ok := strings.CutPrefix(header, "Bearer ")
 	if !ok {
-		return unauthorized
+		return problem.New(problem.Unauthorized, "error.token")
 	}
-	public, secret, ok := auth.SplitBearer(strings.TrimSpace(bearer))
-	if !ok {
-		return unauthorized
-	}
-	tok, err := s.store.TokenByPublicID(r.Context(), public)
-	if problem.Is(err, problem.NotFound) {
-		return unauthorized
-	} else if err != nil {
+	t, err := s.signin.Authenticate(r.Context(), bearer)
+	if err != nil {
 		return err
 	}
-	now := s.now()
-	if !tok.Matches(secret) || !tok.Usable(now) {
-		return unauthorized
-	}
-	u, err := s.store.User(r.Context(), tok.UserID)
-	if err != nil || u.Disabled || u.OrgID != tok.OrgID {
-		return unauthorized
-	}
-	org := s.orgOf(r, u)
-	if secondFactorRequired(u, org) {
-		// A token never stands in for a second factor the account must
-		// have and has not set up.
-		on, err := s.store.TOTPEnabled(r.Context(), u.ID)
-		if err != nil {
-			return err
-		}
-		if !on {
-			return unauthorized
-		}
-	}
-	if tok.LastUsedAt == nil || now.Sub(*tok.LastUsedAt) > time.Minute {
-		s.store.TouchToken(r.Context(), tok.ID, now)
-	}
-	st.user, st.token, st.org = u, tok, org
-	st.actor = access.ActorFor(u, st.org)
-	// The token does no more than the account could when it was made,
-	// nor more than the account can now.
-	st.actor.Roles = slices.DeleteFunc(st.actor.Roles, func(r account.Role) bool { return !slices.Contains(tok.Roles, string(r)) })
-	st.actor.Token, st.actor.Scopes = true, tok.Scopes
+	st.user, st.token, st.org, st.actor = t.User, t.Token, t.Org, t.Actor
 	return nil
-}
-
-// orgOf loads the user's organization; a failure leaves it nil, which the
-// policy treats as not vetted.
-func (s *Server) orgOf(r *http.Request, u *account.User) *account.Organization {
-	o, err := s.store.Organization(r.Context(), u.OrgID)
-	if err != nil {
-		s.log.Error("load organization", "ref", stateOf(r).ref, "err", err)
-		return nil
-	}
-	return o
 }
 
 // isAPI reports whether the request is for a machine interface: the JSON

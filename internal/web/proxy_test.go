@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"puente/internal/demo"
+	"puente/internal/signin"
 )
 
 // serverWith builds another server on e's database and keys, with cfg
@@ -96,12 +97,12 @@ func TestForgedForwardedForDoesNotDodgeThrottle(t *testing.T) {
 	b := proxied.browser()
 	tok := b.csrf("/login")
 	var last *response
-	for i := range addrLimit.Failures + 1 {
+	for i := range signin.AddrLimit.Failures + 1 {
 		b.header.Set("X-Forwarded-For", "198.51.100."+strconv.Itoa(i)+", 203.0.113.7")
 		last = b.post("/login", form("csrf_token", tok, "email", "user"+strconv.Itoa(i)+"@example.org", "password", "not-the-password"))
 	}
 	if last.StatusCode != http.StatusTooManyRequests || !strings.Contains(last.body, "from this connection") {
-		t.Fatalf("attempt %d from one address behind the proxy: %d, want 429", addrLimit.Failures+1, last.StatusCode)
+		t.Fatalf("attempt %d from one address behind the proxy: %d, want 429", signin.AddrLimit.Failures+1, last.StatusCode)
 	}
 	// Another client behind the same proxy is not held up.
 	other := proxied.browser()

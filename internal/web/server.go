@@ -28,6 +28,7 @@ import (
 	"puente/internal/password"
 	"puente/internal/screening"
 	"puente/internal/secret"
+	"puente/internal/signin"
 	"puente/internal/store"
 )
 
@@ -150,6 +151,7 @@ type Server struct {
 	pages      map[string]*template.Template // one parsed set per language
 	cases      *casework.Service
 	admin      *admin.Service
+	signin     *signin.Service
 	referrals  *casework.Referrals
 	protocol   *screening.Protocol
 	interviews *interview.Service
@@ -157,7 +159,6 @@ type Server struct {
 	registry   *prometheus.Registry
 	limitKeys  auth.LimitKeys
 	devices    auth.Devices
-	attempts   auth.KeyLocks // sign-in attempts take turns per key (sign_in_limits.go)
 	// crossOrigin rejects state-changing requests that a browser marks
 	// as coming from another site, before the CSRF token is even read.
 	crossOrigin *http.CrossOriginProtection
@@ -223,6 +224,7 @@ func New(cfg Config) (*Server, error) {
 	s.metrics = newMetrics(s.registry)
 	s.cases = &casework.Service{Store: cfg.Store, Now: cfg.Now}
 	s.admin = &admin.Service{Store: cfg.Store, Now: cfg.Now, Password: cfg.Password}
+	s.signin = &signin.Service{Store: cfg.Store, Now: cfg.Now, Password: cfg.Password, Timeouts: cfg.Timeouts}
 	s.referrals = &casework.Referrals{Store: cfg.Store, Now: cfg.Now}
 	s.protocol = screening.Load()
 	s.interviews = &interview.Service{Store: cfg.Store, Protocol: s.protocol, Now: cfg.Now}
@@ -243,16 +245,11 @@ func (s *Server) Handler() http.Handler {
 // Sweep deletes expired sessions and sign-in counts and expires referrals
 // nobody answered in time; serve calls it periodically.
 func (s *Server) Sweep(ctx context.Context) {
-	n, err := s.store.DeleteExpiredSessions(ctx, s.now(), s.cfg.Timeouts.Idle)
+	n, err := s.signin.Sweep(ctx)
 	if err != nil {
-		s.log.Error("sweep sessions", "err", err)
-		return
-	}
-	if n > 0 {
+		s.log.Error("sweep sessions and sign-in limits", "err", err)
+	} else if n > 0 {
 		s.log.Info("swept expired sessions", "count", n)
-	}
-	if _, err := s.store.DeleteExpiredSignInLimits(ctx, s.now()); err != nil {
-		s.log.Error("sweep sign-in limits", "err", err)
 	}
 	if n, err := s.referrals.Expire(ctx); err != nil {
 		s.log.Error("expire referrals", "err", err)

@@ -9,6 +9,7 @@ import (
 
 	"puente/internal/auth"
 	"puente/internal/demo"
+	"puente/internal/signin"
 )
 
 func TestSignInAndOut(t *testing.T) {
@@ -99,7 +100,7 @@ func TestWrongPasswordAndLockout(t *testing.T) {
 				t.Fatalf("%s: a session cookie was set", name)
 			}
 		}
-		for range accountLimit.Failures - 1 {
+		for range signin.AccountLimit.Failures - 1 {
 			try("caseworker@"+demo.Domain, "not-the-password")
 		}
 		locked := try("caseworker@"+demo.Domain, demo.Password)
@@ -111,14 +112,14 @@ func TestWrongPasswordAndLockout(t *testing.T) {
 		}
 		// An address with no account locks the same way, so the lock
 		// does not reveal which addresses exist.
-		for range accountLimit.Failures - 1 {
+		for range signin.AccountLimit.Failures - 1 {
 			try("ghost@example.org", "not-the-password")
 		}
 		if res := try("ghost@example.org", "not-the-password"); res.StatusCode != http.StatusTooManyRequests {
-			t.Errorf("unknown address after %d tries: %d, want 429 like a real account", accountLimit.Failures+1, res.StatusCode)
+			t.Errorf("unknown address after %d tries: %d, want 429 like a real account", signin.AccountLimit.Failures+1, res.StatusCode)
 		}
 
-		e.clock.Add(accountLimit.LockFor)
+		e.clock.Add(signin.AccountLimit.LockFor)
 		if res := try("caseworker@"+demo.Domain, demo.Password); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("after the lock expired: %d, want sign-in", res.StatusCode)
 		}
@@ -130,11 +131,11 @@ func TestThrottlePerAddress(t *testing.T) {
 	b := e.browser()
 	tok := b.csrf("/login")
 	var last *response
-	for i := range addrLimit.Failures + 1 {
+	for i := range signin.AddrLimit.Failures + 1 {
 		last = b.post("/login", form("csrf_token", tok, "email", "user"+string(rune('a'+i))+"@example.org", "password", "x"))
 	}
 	if last.StatusCode != http.StatusTooManyRequests || !strings.Contains(last.body, "from this connection") {
-		t.Fatalf("attempt %d from one address: %d, want 429", addrLimit.Failures+1, last.StatusCode)
+		t.Fatalf("attempt %d from one address: %d, want 429", signin.AddrLimit.Failures+1, last.StatusCode)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"puente/internal/audit"
 	"puente/internal/demo"
+	"puente/internal/signin"
 )
 
 // proxiedEnv is e served again behind a trusted proxy, so that each test
@@ -88,7 +89,7 @@ func TestSignInAnswersSameForUnknownAccounts(t *testing.T) {
 				t.Fatalf("failure %d: a real account (-) and an unknown one (+) answer differently:\n%s", i, diff)
 			}
 			want := http.StatusUnauthorized
-			if i >= accountLimit.Failures {
+			if i >= signin.AccountLimit.Failures {
 				want = http.StatusTooManyRequests
 			}
 			if r.StatusCode != want {
@@ -113,9 +114,9 @@ func TestLockoutSlowsTheAttackerNotTheUser(t *testing.T) {
 		own.post("/logout", form("csrf_token", own.csrf("/dashboard")))
 
 		attacker := p.browser().from("198.51.100.66")
-		for i := 1; i <= accountLimit.Failures+2; i++ {
+		for i := 1; i <= signin.AccountLimit.Failures+2; i++ {
 			res := attacker.signInAs(victim, "guess-number-"+strings.Repeat("x", i))
-			if i >= accountLimit.Failures && (res.StatusCode != http.StatusTooManyRequests || !strings.Contains(res.body, "for this account")) {
+			if i >= signin.AccountLimit.Failures && (res.StatusCode != http.StatusTooManyRequests || !strings.Contains(res.body, "for this account")) {
 				t.Fatalf("attacker's guess %d: %d, want 429 for this account", i, res.StatusCode)
 			}
 		}
@@ -128,7 +129,7 @@ func TestLockoutSlowsTheAttackerNotTheUser(t *testing.T) {
 		}
 		// The attacker moves on to other accounts, and its address is
 		// refused, even with a right password.
-		for i := range addrLimit.Failures {
+		for i := range signin.AddrLimit.Failures {
 			attacker.signInAs("someone"+strings.Repeat("x", i)+"@example.org", "guess")
 		}
 		res := attacker.signInAs("analyst@"+demo.Domain, demo.Password)
@@ -136,7 +137,7 @@ func TestLockoutSlowsTheAttackerNotTheUser(t *testing.T) {
 			t.Fatalf("right password from the guessing address: %d, want 429 from this connection", res.StatusCode)
 		}
 		// The lockout passes.
-		e.clock.Add(accountLimit.LockFor + addrLimit.LockFor)
+		e.clock.Add(signin.AccountLimit.LockFor + signin.AddrLimit.LockFor)
 		if res := p.browser().from("203.0.113.21").signInAs(victim, demo.Password); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("a new browser after the lockout: %d, want a sign-in", res.StatusCode)
 		}
@@ -148,19 +149,19 @@ func TestLockoutSlowsTheAttackerNotTheUser(t *testing.T) {
 func TestSharedAddressCountsOnlyFailures(t *testing.T) {
 	e := sqliteEnv(t)
 	users := []string{"caseworker", "analyst", "screener", "caseworker.juarez"}
-	for i := range addrLimit.Failures + 10 {
+	for i := range signin.AddrLimit.Failures + 10 {
 		if res := e.browser().signInAs(users[i%len(users)]+"@"+demo.Domain, demo.Password); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("sign-in %d from the shelter's address: %d, want a sign-in", i+1, res.StatusCode)
 		}
 	}
 	b := e.browser()
-	for i := range addrLimit.Failures - 1 {
+	for i := range signin.AddrLimit.Failures - 1 {
 		if res := b.signInAs("typo"+strings.Repeat("o", i)+"@"+demo.Domain, "typo"); res.StatusCode != http.StatusUnauthorized {
 			t.Fatalf("failure %d from the shelter's address: %d, want 401", i+1, res.StatusCode)
 		}
 	}
 	if res := e.browser().signInAs("analyst@"+demo.Domain, demo.Password); res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("sign-in after %d failures from the address: %d", addrLimit.Failures-1, res.StatusCode)
+		t.Fatalf("sign-in after %d failures from the address: %d", signin.AddrLimit.Failures-1, res.StatusCode)
 	}
 }
 
@@ -170,7 +171,7 @@ func TestSignInLimitsSurviveRestart(t *testing.T) {
 	forEachEnv(t, func(t *testing.T, e *env) {
 		for _, email := range []string{"caseworker@" + demo.Domain, "nobody@" + demo.Domain} {
 			b := e.browser()
-			for range accountLimit.Failures - 1 {
+			for range signin.AccountLimit.Failures - 1 {
 				b.signInAs(email, "not-the-password")
 			}
 		}
@@ -179,7 +180,7 @@ func TestSignInLimitsSurviveRestart(t *testing.T) {
 		again.ts = ts
 		for _, email := range []string{"caseworker@" + demo.Domain, "nobody@" + demo.Domain} {
 			if res := again.browser().signInAs(email, "not-the-password"); res.StatusCode != http.StatusTooManyRequests {
-				t.Errorf("%s: failure %d, after a restart: %d, want 429", email, accountLimit.Failures, res.StatusCode)
+				t.Errorf("%s: failure %d, after a restart: %d, want 429", email, signin.AccountLimit.Failures, res.StatusCode)
 			}
 		}
 	})
@@ -198,9 +199,9 @@ func TestTrustedBrowserHasItsOwnLimit(t *testing.T) {
 		}
 		b.post("/logout", form("csrf_token", b.csrf("/dashboard")))
 	}
-	for i := 1; i <= deviceLimit.Failures; i++ {
+	for i := 1; i <= signin.DeviceLimit.Failures; i++ {
 		res := home.signInAs(email, "not-the-password")
-		if i == deviceLimit.Failures && (res.StatusCode != http.StatusTooManyRequests || !strings.Contains(res.body, "on this browser")) {
+		if i == signin.DeviceLimit.Failures && (res.StatusCode != http.StatusTooManyRequests || !strings.Contains(res.body, "on this browser")) {
 			t.Fatalf("failure %d on a trusted browser: %d, want 429 on this browser", i, res.StatusCode)
 		}
 	}
@@ -214,8 +215,8 @@ func TestTrustedBrowserHasItsOwnLimit(t *testing.T) {
 		t.Fatalf("a new browser (the failures were a trusted one's): %d, want a sign-in", res.StatusCode)
 	}
 	// A sign-in that completes forgets the browser's failures.
-	e.clock.Add(deviceLimit.LockFor)
-	for range deviceLimit.Failures - 1 {
+	e.clock.Add(signin.DeviceLimit.LockFor)
+	for range signin.DeviceLimit.Failures - 1 {
 		home.signInAs(email, "not-the-password")
 	}
 	if res := home.signInAs(email, demo.Password); res.StatusCode != http.StatusSeeOther {
@@ -258,7 +259,7 @@ func TestDeviceCookie(t *testing.T) {
 
 	// Lock the account for untrusted browsers, then try cookies.
 	attacker := e.browser()
-	for range accountLimit.Failures {
+	for range signin.AccountLimit.Failures {
 		attacker.signInAs("caseworker@"+demo.Domain, "guess")
 	}
 	tampered := []byte(dev)
@@ -279,7 +280,7 @@ func TestDeviceCookie(t *testing.T) {
 		}
 	}
 	// Another account's lock is not lifted by it.
-	for range accountLimit.Failures {
+	for range signin.AccountLimit.Failures {
 		attacker.signInAs("analyst@"+demo.Domain, "guess")
 	}
 	c := e.browser()
@@ -289,7 +290,7 @@ func TestDeviceCookie(t *testing.T) {
 	}
 	// It expires.
 	e.clock.Add(deviceTTL)
-	for range accountLimit.Failures {
+	for range signin.AccountLimit.Failures {
 		attacker.signInAs("caseworker@"+demo.Domain, "guess")
 	}
 	c = e.browser()
@@ -307,11 +308,11 @@ func TestCodeLockLooksLikePasswordLock(t *testing.T) {
 	e := sqliteEnv(t)
 	e.enrollIfRequired("supervisor")
 	p := e.passwordOnly("supervisor", "/login/code")
-	for range accountLimit.Failures {
+	for range signin.AccountLimit.Failures {
 		p.postCode("000000")
 	}
 	ghost := "nobody@" + demo.Domain
-	for range accountLimit.Failures {
+	for range signin.AccountLimit.Failures {
 		e.browser().signInAs(ghost, "guess")
 	}
 	real, unknown := e.browser(), e.browser()
@@ -332,18 +333,18 @@ func TestLockoutsAuditedWithoutEmails(t *testing.T) {
 	cw := e.user("caseworker")
 	b := e.browser()
 	for _, email := range []string{"caseworker@" + demo.Domain, "nobody@example.org"} {
-		for range accountLimit.Failures {
+		for range signin.AccountLimit.Failures {
 			b.signInAs(email, "guess")
 		}
 	}
-	for i := range addrLimit.Failures {
+	for i := range signin.AddrLimit.Failures {
 		b.signInAs("x"+strconv.Itoa(i)+"@example.org", "guess")
 	}
 	entries := e.auditEntries()
 	for _, want := range []audit.Entry{
-		{Action: "auth.lockout", Decision: audit.Deny, ActorID: cw.ID, Reason: lockReasons[lockedAccount]},
-		{Action: "auth.lockout", Decision: audit.Deny, ActorID: 0, Reason: lockReasons[lockedAccount]},
-		{Action: "auth.lockout", Decision: audit.Deny, ActorID: 0, Reason: lockReasons[lockedAddr]},
+		{Action: "auth.lockout", Decision: audit.Deny, ActorID: cw.ID, Reason: "too many failures on browsers the account has not used"},
+		{Action: "auth.lockout", Decision: audit.Deny, ActorID: 0, Reason: "too many failures on browsers the account has not used"},
+		{Action: "auth.lockout", Decision: audit.Deny, ActorID: 0, Reason: "too many failures from one address"},
 		{Action: "auth.sign_in", Decision: audit.Deny, ActorID: 0, Reason: "unknown account"},
 	} {
 		if !hasEntry(entries, want) {
@@ -389,7 +390,7 @@ func TestParallelGuessesAllCount(t *testing.T) {
 			checked++
 		}
 	}
-	if checked != accountLimit.Failures-1 {
-		t.Fatalf("%d parallel guesses: %d were checked and refused with 401, want %d (the %dth starts the lock)", n, checked, accountLimit.Failures-1, accountLimit.Failures)
+	if checked != signin.AccountLimit.Failures-1 {
+		t.Fatalf("%d parallel guesses: %d were checked and refused with 401, want %d (the %dth starts the lock)", n, checked, signin.AccountLimit.Failures-1, signin.AccountLimit.Failures)
 	}
 }

@@ -3,8 +3,6 @@ package web
 import (
 	"cmp"
 	"net/http"
-
-	"puente/internal/audit"
 )
 
 // quickExit is the control on every page for a person who must hide what
@@ -17,14 +15,13 @@ import (
 func (s *Server) quickExit(w http.ResponseWriter, r *http.Request) error {
 	st := stateOf(r)
 	if st.session != nil {
-		if err := s.store.DeleteSession(r.Context(), st.session.Hash); err != nil {
-			return err
-		}
-		// The way out must not wait on the audit log: a failure to
-		// record it is logged, and the person still leaves.
-		if u := cmp.Or(st.user, st.pending); u != nil {
-			if err := s.audit(r, u, "auth.sign_out", audit.Allow, "quick exit"); err != nil {
-				s.log.Error("audit quick exit", "ref", st.ref, "err", err)
+		// The way out must not wait on the audit log: a failure is
+		// logged, the session is dropped anyway, and the person leaves.
+		u := cmp.Or(st.user, st.pending)
+		if err := s.signin.EndSession(r.Context(), st.session.Hash, u, "quick exit", st.ref); err != nil {
+			s.log.Error("end session at quick exit", "ref", st.ref, "err", err)
+			if err := s.signin.EndSession(r.Context(), st.session.Hash, nil, "", st.ref); err != nil {
+				return err
 			}
 		}
 	}

@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"puente/internal/audit"
+	"puente/internal/signin"
 )
 
 type codeData struct {
@@ -26,11 +26,11 @@ func (s *Server) codePage(w http.ResponseWriter, r *http.Request) error {
 }
 
 // submitCode checks the code from the authenticator app, or a recovery
-// code, and completes the sign-in. Wrong codes count like wrong passwords,
-// against this browser's standing with the account (sign_in_limits.go):
-// when they lock it, the session ends and the person must sign in again
-// once the lock is over. A code that is not even the right shape is a
-// typo, not a guess, and is not counted.
+// code, and completes the sign-in (signin.Service.SecondFactor). Wrong
+// codes count like wrong passwords, against this browser's standing with
+// the account: when they lock it, the session ends and the person must sign
+// in again once the lock is over. A code that is not even the right shape
+// is a typo, not a guess, and is not counted.
 func (s *Server) submitCode(w http.ResponseWriter, r *http.Request) error {
 	st := stateOf(r)
 	in := codeData{Next: localPath(r.PostForm.Get("next"), "")}
@@ -46,62 +46,28 @@ func (s *Server) submitCode(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, r, status, "login_code.html", "login.code_title", in)
 	}
 	keys := s.signInKeys(r, u.Email)
-	defer s.takeTurn(keys)()
-	switch lock, err := s.signInLock(r.Context(), keys); {
-	case err != nil:
-		return err
-	case lock == lockedAddr:
-		return refuse(http.StatusTooManyRequests, lock)
-	case lock != "":
-		if err := s.audit(r, u, "auth.second_factor", audit.Deny, "locked"); err != nil {
-			return err
-		}
-		return s.codeLockedOut(w, r)
-	}
-	by, refused, err := s.checkSecondFactor(r.Context(), u, r.PostForm.Get("code"), s.now())
+	res, err := s.signin.SecondFactor(r.Context(), st.session.Hash, u, r.PostForm.Get("code"), keys, st.ref)
 	switch {
 	case err != nil:
 		return err
-	case refused == refusedMalformed:
-		return refuse(http.StatusUnprocessableEntity, refusalKeys[refused])
-	case refused != "":
-		lock, err := s.codeFailed(r, u, keys, "auth.second_factor", refused)
-		switch {
-		case err != nil:
-			return err
-		case lock == lockedAddr:
-			return refuse(http.StatusTooManyRequests, lock)
-		case lock != "":
-			return s.codeLockedOut(w, r)
-		}
-		return refuse(http.StatusUnauthorized, refusalKeys[refused])
+	case res.Lock == signin.LockedAddr:
+		return refuse(http.StatusTooManyRequests, res.Lock)
+	case res.Lock != "":
+		s.log.Info("second factor refused; locked", "ref", st.ref, "user_id", u.ID)
+		return s.codeLockedOut(w, r)
+	case res.Refused == signin.RefusedMalformed:
+		return refuse(http.StatusUnprocessableEntity, res.Message)
+	case res.Refused != "":
+		s.log.Info("second factor refused", "ref", st.ref, "user_id", u.ID, "reason", res.Refused)
+		return refuse(http.StatusUnauthorized, res.Message)
 	}
-	return s.secondFactorGiven(w, r, keys, by, in.Next)
-}
-
-// secondFactorGiven completes the sign-in of a pending session. The
-// session id stays as it is: it was issued fresh when the password was
-// accepted, moments ago, to this same browser.
-func (s *Server) secondFactorGiven(w http.ResponseWriter, r *http.Request, keys signInKeys, by, next string) error {
-	st, ctx := stateOf(r), r.Context()
-	u := st.pending
-	if err := s.store.MarkSessionSecondFactor(ctx, st.session.Hash); err != nil {
-		return err
+	s.trustBrowser(w, r, keys)
+	s.log.Info("second factor given", "ref", st.ref, "user_id", u.ID, "by", res.By)
+	flash := ""
+	if res.By == signin.ByRecovery {
+		flash = "recovery_used"
 	}
-	if err := s.signInCompleted(w, r, keys); err != nil {
-		return err
-	}
-	if err := s.audit(r, u, "auth.second_factor", audit.Allow, by); err != nil {
-		return err
-	}
-	s.log.Info("second factor given", "ref", st.ref, "user_id", u.ID, "by", by)
-	if by != byRecovery {
-		return redirect(w, r, localPath(next, "/dashboard"), "")
-	}
-	if err := s.audit(r, u, "auth.recovery_code_used", audit.Allow, "sign-in"); err != nil {
-		return err
-	}
-	return redirect(w, r, localPath(next, "/dashboard"), "recovery_used")
+	return redirect(w, r, localPath(in.Next, "/dashboard"), flash)
 }
 
 // codeLockedOut ends the session of an account that locked while it owed

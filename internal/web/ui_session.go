@@ -6,11 +6,9 @@ import (
 	"time"
 
 	"puente/internal/account"
-	"puente/internal/audit"
-	"puente/internal/auth"
 	"puente/internal/i18n"
-	"puente/internal/password"
 	"puente/internal/problem"
+	"puente/internal/signin"
 )
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
@@ -37,148 +35,65 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "login.html", "login.title", loginData{Next: next})
 }
 
-// login checks credentials and, on success, starts a new session. Every
-// failure a guesser could learn from looks the same: an unknown email, a
-// wrong password and a disabled account give one message, take about the
-// same time, and count the same way against the same kind of key (see
-// sign_in_limits.go), so the locks that follow reveal nothing either. Each
-// check that reaches an account, or finds none, goes in the audit log, by
-// user id or 0, never the email typed; attempts a lock turns away before
-// that do not, so a flood cannot fill the log.
+// login checks credentials and, on success, starts a new session. The
+// sign-in service decides (signin.Service.CheckPassword): every failure a
+// guesser could learn from looks the same, and is counted and audited
+// alike, so neither the answers nor the locks that follow tell accounts
+// apart.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
+	st := stateOf(r)
 	in := loginData{Email: strings.TrimSpace(r.PostForm.Get("email")), Next: localPath(r.PostForm.Get("next"), "")}
-	pw := r.PostForm.Get("password")
-	email, bad := account.NormalizeEmail(in.Email)
+	email, _ := account.NormalizeEmail(in.Email)
 	keys := s.signInKeys(r, email)
-	defer s.takeTurn(keys)()
-	if lock, err := s.signInLock(ctx, keys); err != nil {
-		return err
-	} else if lock != "" {
-		in.Err = lock
-		return s.render(w, r, http.StatusTooManyRequests, "login.html", "login.title", in)
-	}
-	if bad != "" || len(pw) == 0 || len(pw) > 4*password.MaxLength {
-		// Not a guess at any account's password: it counts against the
-		// address alone, and is not audited.
-		keys.account, keys.device = "", ""
-		return s.loginFailed(w, r, nil, keys, "", in)
-	}
-	u, err := s.store.UserByEmail(ctx, email)
-	if problem.Is(err, problem.NotFound) {
-		password.Verify(pw, password.DummyHash, s.cfg.Password)
-		return s.loginFailed(w, r, nil, keys, "unknown account", in)
-	} else if err != nil {
-		return err
-	}
-	ok, rehash, err := password.Verify(pw, u.PasswordHash, s.cfg.Password)
-	switch {
-	case err != nil:
-		return err
-	case !ok:
-		return s.loginFailed(w, r, u, keys, "wrong password", in)
-	case u.Disabled:
-		return s.loginFailed(w, r, u, keys, "disabled account", in)
-	}
-	return s.passwordAccepted(w, r, u, keys, pw, rehash, in.Next)
-}
-
-// loginFailed counts a refused sign-in, records it (unless reason is
-// empty) and answers with the one generic message, or with the message of
-// the lock this failure started. u is nil for an email with no account.
-func (s *Server) loginFailed(w http.ResponseWriter, r *http.Request, u *account.User, keys signInKeys, reason string, in loginData) error {
-	if reason != "" {
-		if err := s.audit(r, u, "auth.sign_in", audit.Deny, reason); err != nil {
-			return err
-		}
-		var id int64
-		if u != nil {
-			id = u.ID
-		}
-		s.log.Info("sign-in failed", "ref", stateOf(r).ref, "user_id", id)
-	}
-	lock, err := s.countFailure(r, u, keys)
+	res, err := s.signin.CheckPassword(r.Context(), email, r.PostForm.Get("password"), keys, st.ref)
 	if err != nil {
 		return err
 	}
-	status := http.StatusUnauthorized
-	in.Err = "login.failed"
-	if lock != "" {
-		status, in.Err = http.StatusTooManyRequests, lock
-	}
-	return s.render(w, r, status, "login.html", "login.title", in)
-}
-
-// passwordAccepted finishes a sign-in whose password was right: it starts
-// the session and sends the person on to their second factor, to set one
-// up if they must, or where they were going.
-func (s *Server) passwordAccepted(w http.ResponseWriter, r *http.Request, u *account.User, keys signInKeys, pw string, rehash bool, next string) error {
-	st, ctx := stateOf(r), r.Context()
-	on, err := s.store.TOTPEnabled(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	if rehash {
-		newHash, err := password.Hash(pw, s.cfg.Password)
-		if err != nil {
-			return err
+	if res.Refused != "" {
+		status := http.StatusUnauthorized
+		if res.Refused != "login.failed" {
+			status = http.StatusTooManyRequests
 		}
-		if err := s.store.RehashPassword(ctx, u.ID, newHash); err != nil {
-			return err
-		}
+		in.Err = res.Refused
+		s.log.Info("sign-in failed", "ref", st.ref, "locked", status == http.StatusTooManyRequests)
+		return s.render(w, r, status, "login.html", "login.title", in)
 	}
-	// With a second factor the sign-in completes, and this browser's
-	// failures are forgotten, only when the code is right (submitCode).
-	if !on {
-		if err := s.signInCompleted(w, r, keys); err != nil {
-			return err
-		}
-	}
-	reason := "password"
-	if on {
-		reason = "password; second factor next"
-	}
-	if err := s.audit(r, u, "auth.sign_in", audit.Allow, reason); err != nil {
-		return err
+	u := res.User
+	if !res.SecondFactor {
+		s.trustBrowser(w, r, keys)
 	}
 	if err := s.startSession(w, r, u); err != nil {
 		return err
 	}
-	s.log.Info("signed in", "ref", st.ref, "user_id", u.ID, "second_factor_next", on)
+	s.log.Info("signed in", "ref", st.ref, "user_id", u.ID, "second_factor_next", res.SecondFactor)
 	switch {
-	case on:
+	case res.SecondFactor:
 		target := "/login/code"
-		if next != "" {
-			target += "?next=" + urlQueryEscape(next)
+		if in.Next != "" {
+			target += "?next=" + urlQueryEscape(in.Next)
 		}
 		return redirect(w, r, target, "")
-	case secondFactorRequired(u, s.orgOf(r, u)):
+	case signin.Required(u, res.Org):
 		return redirect(w, r, "/account/2fa", "")
 	}
-	return redirect(w, r, localPath(next, "/dashboard"), "")
+	return redirect(w, r, localPath(in.Next, "/dashboard"), "")
 }
 
 // startSession rotates the session: whatever session the browser had is
 // ended and a new id is issued, so an id planted before sign-in is useless.
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *account.User) error {
 	st := stateOf(r)
+	old := ""
 	if st.session != nil {
-		if err := s.store.DeleteSession(r.Context(), st.session.Hash); err != nil {
-			return err
-		}
+		old = st.session.Hash
 	}
-	id, sess := auth.NewSession(u.ID, s.now(), s.cfg.Timeouts)
-	if err := s.store.CreateSession(r.Context(), sess); err != nil {
+	id, err := s.signin.StartSession(r.Context(), u, old, st.lang)
+	if err != nil {
 		return err
 	}
 	s.setCookie(w, st, sessionCookie, id, 0)
 	s.clearCookie(w, st, preCookie)
-	if u.Lang == "" {
-		// Remember the language they signed in with.
-		if err := s.store.SetLanguage(r.Context(), u.ID, st.lang); err != nil {
-			return err
-		}
-	} else {
+	if u.Lang != "" {
 		s.setCookie(w, st, langCookie, u.Lang, 365*24*time.Hour)
 	}
 	return nil
@@ -191,12 +106,12 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if u == nil {
 		u, reason = st.pending, "signed out before the second factor"
 	}
-	if err := s.endSession(w, r); err != nil {
-		return err
+	if st.session != nil {
+		if err := s.signin.EndSession(r.Context(), st.session.Hash, u, reason, st.ref); err != nil {
+			return err
+		}
 	}
-	if err := s.audit(r, u, "auth.sign_out", audit.Allow, reason); err != nil {
-		return err
-	}
+	s.forgetSession(w, r)
 	s.log.Info("signed out", "ref", st.ref, "user_id", u.ID)
 	return redirect(w, r, "/login", "signed_out")
 }
@@ -211,7 +126,7 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.setCookie(w, st, langCookie, lang, 365*24*time.Hour)
 	if st.user != nil {
-		if err := s.store.SetLanguage(r.Context(), st.user.ID, lang); err != nil {
+		if err := s.signin.SetLanguage(r.Context(), st.user.ID, lang); err != nil {
 			return err
 		}
 	}

@@ -1,22 +1,13 @@
 package web
 
 import (
-	"bytes"
-	"encoding/base32"
-	"errors"
-	"fmt"
 	"html/template"
-	"image/png"
 	"net/http"
 	"strings"
 
-	"github.com/pquerna/otp"
-	"github.com/pquerna/otp/totp"
-
-	"puente/internal/audit"
 	"puente/internal/mfa"
-	"puente/internal/password"
 	"puente/internal/problem"
+	"puente/internal/signin"
 )
 
 type twoFAData struct {
@@ -47,17 +38,12 @@ func (s *Server) twoFAPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderTwoFA(w http.ResponseWriter, r *http.Request, status int, d twoFAData) error {
-	st, ctx := stateOf(r), r.Context()
-	on, err := s.store.TOTPEnabled(ctx, st.user.ID)
+	st := stateOf(r)
+	on, left, err := s.signin.SecondFactorStatus(r.Context(), st.user)
 	if err != nil {
 		return err
 	}
-	d.Enabled, d.Required = on, secondFactorRequired(st.user, st.org)
-	if on {
-		if d.CodesLeft, err = s.store.CountRecoveryCodes(ctx, st.user.ID); err != nil {
-			return err
-		}
-	}
+	d.Enabled, d.Required, d.CodesLeft = on, signin.Required(st.user, st.org), left
 	return s.render(w, r, status, "twofa.html", "account.mfa_title", d)
 }
 
@@ -65,12 +51,7 @@ func (s *Server) renderTwoFA(w http.ResponseWriter, r *http.Request, status int,
 // back, and shows it as a QR code and as text. Starting again replaces a
 // pending secret; an enabled one must be turned off first.
 func (s *Server) twoFAStart(w http.ResponseWriter, r *http.Request) error {
-	u := stateOf(r).user
-	e, err := mfa.Enroll(totpIssuer, totpAccount(u.ID))
-	if err != nil {
-		return err
-	}
-	err = s.store.SavePendingTOTP(r.Context(), u.ID, e.Secret)
+	e, err := s.signin.StartEnrollment(r.Context(), stateOf(r).user)
 	if problem.Is(err, problem.Conflict) {
 		return redirect(w, r, "/account/2fa", "")
 	} else if err != nil {
@@ -83,87 +64,41 @@ func (s *Server) twoFAStart(w http.ResponseWriter, r *http.Request) error {
 // and shows the recovery codes, once. The code proves the person holds the
 // phone, so this session counts as having given its second factor.
 func (s *Server) twoFAConfirm(w http.ResponseWriter, r *http.Request) error {
-	st, ctx := stateOf(r), r.Context()
-	u := st.user
-	t, err := s.store.TOTP(ctx, u.ID)
-	if problem.Is(err, problem.NotFound) || err == nil && t.Enabled() {
+	st := stateOf(r)
+	codes, again, msg, err := s.signin.ConfirmEnrollment(r.Context(), st.user, st.session.Hash, r.PostForm.Get("code"), st.ref)
+	switch {
+	case problem.Is(err, problem.Conflict):
 		return redirect(w, r, "/account/2fa", "")
-	} else if err != nil {
+	case err != nil:
 		return err
+	case again != nil:
+		return s.renderTwoFA(w, r, http.StatusUnprocessableEntity, twoFAData{Setup: setupOf(again), Errs: formErrors{"code": msg}})
 	}
-	step, err := mfa.Verify(t.Secret, r.PostForm.Get("code"), s.now(), t.LastStep)
-	if errors.Is(err, mfa.ErrMalformed) || errors.Is(err, mfa.ErrWrong) || errors.Is(err, mfa.ErrReplayed) {
-		e, err2 := enrollmentFor(u.ID, t.Secret)
-		if err2 != nil {
-			return err2
-		}
-		key := "account.mfa_code_wrong"
-		if errors.Is(err, mfa.ErrMalformed) {
-			key = "login.code_malformed"
-		}
-		return s.renderTwoFA(w, r, http.StatusUnprocessableEntity, twoFAData{Setup: setupOf(e), Errs: formErrors{"code": key}})
-	} else if err != nil {
-		return err
-	}
-	codes, err := mfa.NewRecoveryCodes(mfa.DefaultRecoveryCodes)
-	if err != nil {
-		return err
-	}
-	if err := s.store.EnableTOTP(ctx, u.ID, step, codes); problem.Is(err, problem.Conflict) {
-		return redirect(w, r, "/account/2fa", "")
-	} else if err != nil {
-		return err
-	}
-	if err := s.store.MarkSessionSecondFactor(ctx, st.session.Hash); err != nil {
-		return err
-	}
-	if err := s.audit(r, u, "auth.mfa_enable", audit.Allow, byTOTP); err != nil {
-		return err
-	}
-	s.log.Info("second factor turned on", "ref", st.ref, "user_id", u.ID)
+	s.log.Info("second factor turned on", "ref", st.ref, "user_id", st.user.ID)
 	return s.renderTwoFA(w, r, http.StatusCreated, twoFAData{Codes: codes})
 }
 
-// twoFADisable turns the second factor off. It takes the password and a
-// current code, so neither a session left open on a shared computer nor a
-// stolen phone is enough; and it refuses anyone who must have one.
+// twoFADisable turns the second factor off, with the password and a current
+// code (signin.Service.DisableSecondFactor).
 func (s *Server) twoFADisable(w http.ResponseWriter, r *http.Request) error {
 	st := stateOf(r)
-	u := st.user
-	if secondFactorRequired(u, st.org) {
-		if err := s.audit(r, u, "auth.mfa_disable", audit.Deny, "required"); err != nil {
-			return err
-		}
-		return s.renderTwoFA(w, r, http.StatusForbidden, twoFAData{Errs: formErrors{"disable": "account.mfa_cannot_disable"}})
-	}
-	if !st.secondFactor {
+	if !st.secondFactor && !signin.Required(st.user, st.org) {
 		return redirect(w, r, "/account/2fa", "")
 	}
-	if pw := r.PostForm.Get("password"); len(pw) > 4*password.MaxLength {
-		return s.disableWrongPassword(w, r)
-	} else if ok, _, err := password.Verify(pw, u.PasswordHash, s.cfg.Password); err != nil {
+	keys := s.signInKeys(r, st.user.Email)
+	refused, res, err := s.signin.DisableSecondFactor(r.Context(), st.user, st.org, r.PostForm.Get("password"), r.PostForm.Get("code"), keys, st.ref)
+	switch {
+	case err != nil:
 		return err
-	} else if !ok {
-		return s.disableWrongPassword(w, r)
+	case refused == signin.CannotDisable:
+		return s.renderTwoFA(w, r, http.StatusForbidden, twoFAData{Errs: formErrors{"disable": refused}})
+	case refused != "":
+		return s.renderTwoFA(w, r, http.StatusUnprocessableEntity, twoFAData{Errs: formErrors{"disable_password": refused}})
+	case res.Refused != "":
+		return s.codeRefused(w, r, res, "disable_code")
 	}
-	if ok, err := s.accountCode(w, r, "auth.mfa_disable", "disable_code"); !ok {
-		return err
-	}
-	if err := s.store.DisableTOTP(r.Context(), u.ID); err != nil {
-		return err
-	}
-	if err := s.audit(r, u, "auth.mfa_disable", audit.Allow, "password and code"); err != nil {
-		return err
-	}
-	s.log.Info("second factor turned off", "ref", st.ref, "user_id", u.ID)
+	s.log.Info("second factor turned off", "ref", st.ref, "user_id", st.user.ID)
 	return redirect(w, r, "/account/2fa", "mfa_disabled")
-}
-
-func (s *Server) disableWrongPassword(w http.ResponseWriter, r *http.Request) error {
-	if err := s.audit(r, stateOf(r).user, "auth.mfa_disable", audit.Deny, "wrong password"); err != nil {
-		return err
-	}
-	return s.renderTwoFA(w, r, http.StatusUnprocessableEntity, twoFAData{Errs: formErrors{"disable_password": "account.current_wrong"}})
 }
 
 // twoFARecovery replaces the recovery codes, for a code from the app or one
@@ -173,79 +108,26 @@ func (s *Server) twoFARecovery(w http.ResponseWriter, r *http.Request) error {
 	if !st.secondFactor {
 		return redirect(w, r, "/account/2fa", "")
 	}
-	if ok, err := s.accountCode(w, r, "auth.recovery_codes_regenerate", "recovery_code"); !ok {
+	keys := s.signInKeys(r, st.user.Email)
+	codes, res, err := s.signin.ReplaceRecoveryCodes(r.Context(), st.user, r.PostForm.Get("code"), keys, st.ref)
+	switch {
+	case err != nil:
 		return err
-	}
-	codes, err := mfa.NewRecoveryCodes(mfa.DefaultRecoveryCodes)
-	if err != nil {
-		return err
-	}
-	if err := s.store.ReplaceRecoveryCodes(r.Context(), st.user.ID, codes); err != nil {
-		return err
-	}
-	if err := s.audit(r, st.user, "auth.recovery_codes_regenerate", audit.Allow, "new set"); err != nil {
-		return err
+	case res.Refused != "":
+		return s.codeRefused(w, r, res, "recovery_code")
 	}
 	s.log.Info("recovery codes replaced", "ref", st.ref, "user_id", st.user.ID)
 	return s.renderTwoFA(w, r, http.StatusCreated, twoFAData{Codes: codes})
 }
 
-// accountCode checks the code a form on these pages sent and reports
-// whether it was right. When it was not, it has already answered: with the
-// form and its error, or, when the wrong codes started a lock, by ending
-// the session. A wrong code counts as at sign-in, so an open session cannot
-// be used to guess codes either.
-func (s *Server) accountCode(w http.ResponseWriter, r *http.Request, action, field string) (bool, error) {
-	u := stateOf(r).user
-	keys := s.signInKeys(r, u.Email)
-	defer s.takeTurn(keys)()
-	by, refused, err := s.checkSecondFactor(r.Context(), u, r.PostForm.Get("code"), s.now())
-	switch {
-	case err != nil:
-		return false, err
-	case refused == "":
-		if by == byRecovery {
-			return true, s.audit(r, u, "auth.recovery_code_used", audit.Allow, action)
+// codeRefused answers a wrong code on these pages: with the form and its
+// error, or, when the wrong codes started a lock, by ending the session.
+func (s *Server) codeRefused(w http.ResponseWriter, r *http.Request, res signin.CodeResult, field string) error {
+	if res.Lock != "" {
+		if err := s.endSession(w, r); err != nil {
+			return err
 		}
-		return true, nil
-	case refused != refusedMalformed:
-		lock, err := s.codeFailed(r, u, keys, action, refused)
-		if err != nil {
-			return false, err
-		}
-		if lock != "" {
-			if err := s.endSession(w, r); err != nil {
-				return false, err
-			}
-			return false, redirect(w, r, "/login", "locked_out")
-		}
+		return redirect(w, r, "/login", "locked_out")
 	}
-	return false, s.renderTwoFA(w, r, http.StatusUnprocessableEntity, twoFAData{Errs: formErrors{field: refusalKeys[refused]}})
-}
-
-// enrollmentFor rebuilds the enrollment of a secret already made, so that a
-// person who mistypes the confirming code sees the same QR code again, not
-// a new one to scan. It must make exactly what mfa.Enroll makes;
-// TestEnrollmentForMatchesEnroll keeps the two in step.
-func enrollmentFor(userID int64, secret string) (*mfa.Enrollment, error) {
-	raw, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(secret)
-	if err != nil {
-		return nil, fmt.Errorf("rebuild enrollment: %w", err)
-	}
-	key, err := totp.Generate(totp.GenerateOpts{
-		Issuer: totpIssuer, AccountName: totpAccount(userID), Secret: raw,
-		Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("rebuild enrollment: %w", err)
-	}
-	img, err := key.Image(200, 200)
-	if err != nil {
-		return nil, fmt.Errorf("rebuild enrollment: qr code: %w", err)
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		return nil, fmt.Errorf("rebuild enrollment: encode png: %w", err)
-	}
-	return &mfa.Enrollment{Secret: key.Secret(), URL: key.URL(), QRCodePNG: buf.Bytes()}, nil
+	return s.renderTwoFA(w, r, http.StatusUnprocessableEntity, twoFAData{Errs: formErrors{field: res.Message}})
 }

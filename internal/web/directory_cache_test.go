@@ -31,12 +31,12 @@ func TestDirectoryReadOncePerChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	first, _, err := srv.directory(ctx)
+	first, _, err := srv.dir.Current(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for range 3 {
-		if _, _, err := srv.directory(ctx); err != nil {
+		if _, _, err := srv.dir.Current(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -49,7 +49,7 @@ func TestDirectoryReadOncePerChange(t *testing.T) {
 	if err := e.db.UpdateAvailability(ctx, sal, 9, &seven, e.user("albergue.hombres").ID); err != nil {
 		t.Fatal(err)
 	}
-	after, _, err := srv.directory(ctx)
+	after, _, err := srv.dir.Current(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

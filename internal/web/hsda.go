@@ -136,7 +136,7 @@ func hsdaOne[T any](s *Server, w http.ResponseWriter, r *http.Request, of func(*
 // server's copy of the listings (directory_cache.go): a mapping per call,
 // no query but the version's.
 func (s *Server) hsdaDirectory(r *http.Request) (*hsdaDirectory, error) {
-	ls, _, err := s.directory(r.Context())
+	ls, _, err := s.dir.Current(r.Context())
 	if err != nil {
 		return nil, err
 	}

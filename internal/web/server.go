@@ -108,9 +108,8 @@ type Store interface {
 	// Referrals (ui_referrals.go): the referral service's needs.
 	casework.ReferralStore
 
-	// The directory's own pages: browsing, editing and bed counts
-	// (ui_directory_list.go, ui_directory_edit.go, ui_availability.go).
-	directoryStore
+	// The directory: reading it, and keeping it.
+	directory.Store
 }
 
 var _ Store = (*store.DB)(nil)
@@ -152,6 +151,7 @@ type Server struct {
 	cases      *casework.Service
 	admin      *admin.Service
 	signin     *signin.Service
+	dir        *directory.Keeper
 	referrals  *casework.Referrals
 	protocol   *screening.Protocol
 	interviews *interview.Service
@@ -165,7 +165,6 @@ type Server struct {
 	// deletions counts survivors' data deleted since the keys were last
 	// rotated; the serve loop rotates them so older backups lose the data too.
 	deletions atomic.Int64
-	dirCache  directoryCache
 }
 
 // DeletionPending reports whether a survivor's data was deleted since the
@@ -224,6 +223,7 @@ func New(cfg Config) (*Server, error) {
 	s.metrics = newMetrics(s.registry)
 	s.cases = &casework.Service{Store: cfg.Store, Now: cfg.Now}
 	s.admin = &admin.Service{Store: cfg.Store, Now: cfg.Now, Password: cfg.Password}
+	s.dir = &directory.Keeper{Store: cfg.Store, Now: cfg.Now}
 	s.signin = &signin.Service{Store: cfg.Store, Now: cfg.Now, Password: cfg.Password, Timeouts: cfg.Timeouts}
 	s.referrals = &casework.Referrals{Store: cfg.Store, Now: cfg.Now}
 	s.protocol = screening.Load()

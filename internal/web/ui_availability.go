@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -26,7 +25,7 @@ type availabilityData struct {
 
 // availabilityPage is the quick form a shelter's staff fill in each day.
 func (s *Server) availabilityPage(w http.ResponseWriter, r *http.Request) error {
-	l, _, err := s.listingFor(r, access.AvailabilityUpdate)
+	l, err := s.listingFor(r, access.AvailabilityUpdate)
 	if err != nil {
 		return err
 	}
@@ -48,7 +47,7 @@ func (s *Server) renderAvailability(w http.ResponseWriter, r *http.Request, stat
 // signed by the person. The audit entry holds the listing's id and the
 // decision, never the numbers.
 func (s *Server) availabilityUpdate(w http.ResponseWriter, r *http.Request) error {
-	l, d, err := s.listingFor(r, access.AvailabilityUpdate)
+	l, err := s.listingFor(r, access.AvailabilityUpdate)
 	if err != nil {
 		return err
 	}
@@ -58,10 +57,7 @@ func (s *Server) availabilityUpdate(w http.ResponseWriter, r *http.Request) erro
 		return s.renderAvailability(w, r, http.StatusUnprocessableEntity, l, f, errs)
 	}
 	sal := r.PathValue("sal")
-	err = s.auditedDirectoryWrite(r, access.AvailabilityUpdate, "listing:"+sal, d, "", func(ctx context.Context) error {
-		return s.store.UpdateAvailability(ctx, sal, beds, free, stateOf(r).user.ID)
-	})
-	if err != nil {
+	if err := s.dir.CountBeds(r.Context(), caseRequest(r), sal, beds, free); err != nil {
 		if errs, ok := invalidFields(err); ok {
 			return s.renderAvailability(w, r, http.StatusUnprocessableEntity, l, f, errs)
 		}
@@ -100,7 +96,7 @@ func (s *Server) ownListings(r *http.Request) ([]shownListing, error) {
 	if st.user == nil || !access.Allow(st.actor, access.AvailabilityUpdate, access.Resource{OrgID: st.user.OrgID}) {
 		return nil, nil
 	}
-	listings, err := s.store.DirectoryListings(r.Context(), directory.Filter{MemberID: st.user.OrgID})
+	listings, err := s.dir.Browse(r.Context(), directory.Filter{MemberID: st.user.OrgID})
 	if err != nil {
 		return nil, err
 	}

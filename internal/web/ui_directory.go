@@ -84,7 +84,7 @@ func (s *Server) renderMatch(w http.ResponseWriter, r *http.Request, d *matchDat
 	if len(d.Errs) > 0 {
 		return s.render(w, r, http.StatusUnprocessableEntity, "directory_match.html", "directory.match.title", d)
 	}
-	_, ix, err := s.directory(r.Context())
+	_, ix, err := s.dir.Current(r.Context())
 	if err != nil {
 		return err
 	}

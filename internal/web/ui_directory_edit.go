@@ -70,7 +70,7 @@ func (s *Server) listingNew(w http.ResponseWriter, r *http.Request) error {
 		f.Country, f.AddrCountry = string(st.org.Country), string(st.org.Country)
 	}
 	if !st.user.Has(account.Admin) {
-		own, err := s.store.DirectoryOrganizations(r.Context(), directory.Filter{MemberID: st.user.OrgID})
+		own, err := s.dir.Organizations(r.Context(), directory.Filter{MemberID: st.user.OrgID})
 		if err != nil {
 			return err
 		}
@@ -101,7 +101,7 @@ func (s *Server) renderListingForm(w http.ResponseWriter, r *http.Request, statu
 		}
 		d.Members = members
 	}
-	orgs, err := s.store.DirectoryOrganizations(ctx, filter)
+	orgs, err := s.dir.Organizations(ctx, filter)
 	if err != nil {
 		return err
 	}
@@ -138,58 +138,19 @@ func (s *Server) listingCreate(w http.ResponseWriter, r *http.Request) error {
 // full only for its own staff, and that is audited; anyone else who keeps
 // the listing sees the place's fields empty, to be typed only to replace it.
 func (s *Server) listingEdit(w http.ResponseWriter, r *http.Request) error {
-	l, _, err := s.listingFor(r, access.DirectoryEdit)
+	l, err := s.listingFor(r, access.DirectoryEdit)
 	if err != nil {
 		return err
 	}
-	if placeHidden(stateOf(r).actor, l) {
+	if directory.PlaceHidden(stateOf(r).actor, l) {
 		f := formOfListing(l)
 		f.clearPlace()
 		return s.renderListingForm(w, r, http.StatusOK, listingFormData{SAL: r.PathValue("sal"), F: f, PlaceHidden: true})
 	}
-	if err := s.openLocation(r, l, true); err != nil {
+	if err := s.dir.OpenPlace(r.Context(), caseRequest(r), l, true); err != nil {
 		return err
 	}
 	return s.renderListingForm(w, r, http.StatusOK, listingFormData{SAL: r.PathValue("sal"), F: formOfListing(l)})
-}
-
-// placeHidden reports whether l's place is confidential and the actor may
-// not read it: only the place's own staff may (its custodian, see
-// access.PlaceOf), and a vetted partner through an accepted referral
-// (ui_referrals.go). A network admin keeps the listing without reading it:
-// the place's fields are write-only for them, and linking the listing's
-// organization to another member never changes who may read it.
-func placeHidden(a access.Actor, l *directory.Listing) bool {
-	return l.Location.Confidential && !access.Allow(a, access.LocationReveal, access.PlaceOf(l.Location.Custodian))
-}
-
-// openLocation replaces a listing's confidential location, which the store
-// gives only as its area, with the whole of it, after auditing the read.
-// With show, the place is for the person's eyes, and the policy must let
-// them read it; without, it is read only to be saved back unchanged by
-// someone who keeps the listing.
-func (s *Server) openLocation(r *http.Request, l *directory.Listing, show bool) error {
-	if !l.Location.Confidential {
-		return nil
-	}
-	a := stateOf(r).actor
-	act, res, note := access.DirectoryEdit, access.ListingOf(l.Organization.MemberID), "confidential location kept unread while editing"
-	if show {
-		act, res, note = access.LocationReveal, access.PlaceOf(l.Location.Custodian), "confidential location opened for editing"
-	}
-	d := access.Decide(a, act, res)
-	if err := s.auditDirectory(r, act, "dir_location:"+l.Location.ID, d, note); err != nil {
-		return err
-	}
-	if !d.Allowed {
-		return problem.New(problem.Forbidden, "error.forbidden")
-	}
-	loc, err := s.store.ConfidentialLocation(r.Context(), l.Location.ID)
-	if err != nil {
-		return err
-	}
-	l.Location = *loc
-	return nil
 }
 
 // listingUpdate writes the form over the stored listing. Giving a service
@@ -197,7 +158,7 @@ func (s *Server) openLocation(r *http.Request, l *directory.Listing, show bool) 
 // new one is saved and the old one deleted, as the store asks.
 func (s *Server) listingUpdate(w http.ResponseWriter, r *http.Request) error {
 	sal := r.PathValue("sal")
-	l, _, err := s.listingFor(r, access.DirectoryEdit)
+	l, err := s.listingFor(r, access.DirectoryEdit)
 	if err != nil {
 		return err
 	}
@@ -206,8 +167,8 @@ func (s *Server) listingUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	hidden := placeHidden(stateOf(r).actor, l)
-	if err := s.openLocation(r, l, !hidden); err != nil {
+	hidden := directory.PlaceHidden(stateOf(r).actor, l)
+	if err := s.dir.OpenPlace(r.Context(), caseRequest(r), l, !hidden); err != nil {
 		return err
 	}
 	kept := hidden && f.placeBlank()
@@ -236,7 +197,8 @@ func (s *Server) listingUpdate(w http.ResponseWriter, r *http.Request) error {
 // id before the edit, "" for a new one.
 func (s *Server) saveListingForm(w http.ResponseWriter, r *http.Request, old string, l *directory.Listing, f listingForm, link int64, errs formErrors) error {
 	// Every rule is checked, so the person sees every mistake at once; a
-	// number that did not read keeps its own message.
+	// number that did not read keeps its own message. (The service checks
+	// again.)
 	if err := l.Normalize(); err != nil {
 		fe, ok := invalidFields(err)
 		if !ok {
@@ -251,27 +213,11 @@ func (s *Server) saveListingForm(w http.ResponseWriter, r *http.Request, old str
 	if len(errs) > 0 {
 		return s.renderListingForm(w, r, http.StatusUnprocessableEntity, listingFormData{New: old == "", SAL: old, F: f, Errs: errs})
 	}
-	sal := directory.ServiceAtLocationID(l.Service.ID, l.Location.ID)
-	d := access.Decide(stateOf(r).actor, access.DirectoryEdit, access.ListingOf(l.Organization.MemberID))
-	note := "listing saved"
-	if old == "" {
-		note = "listing created"
-	}
-	err := s.auditedDirectoryWrite(r, access.DirectoryEdit, "listing:"+sal, d, note, func(ctx context.Context) error {
-		if link != 0 {
-			return s.store.SaveListingFor(ctx, l, link)
-		}
-		return s.store.SaveListing(ctx, l)
-	})
+	err := s.dir.Save(r.Context(), caseRequest(r), l, old, link)
 	if fe, ok := invalidFields(err); ok {
 		return s.renderListingForm(w, r, http.StatusUnprocessableEntity, listingFormData{New: old == "", SAL: old, F: f, Errs: fe})
 	} else if err != nil {
 		return err
-	}
-	if old != "" && old != sal {
-		if err := s.deleteListing(r, old, d); err != nil {
-			return err
-		}
 	}
 	return redirect(w, r, "/directory", "listing_saved")
 }
@@ -285,7 +231,6 @@ func (s *Server) saveListingForm(w http.ResponseWriter, r *http.Request, old str
 func (s *Server) chooseOrganization(r *http.Request, f *listingForm) (org directory.Organization, link int64, errs formErrors, err error) {
 	st := stateOf(r)
 	errs = formErrors{}
-	var record string
 	switch f.Org {
 	case newOrganization:
 		org = directory.Organization{ID: uuid.NewString(), Name: f.NewOrgName, Description: f.NewOrgDescription}
@@ -294,23 +239,18 @@ func (s *Server) chooseOrganization(r *http.Request, f *listingForm) (org direct
 			return org, 0, errs, err
 		}
 		org.MemberID = link // what it will be once saved
-		record = "dir_organization:new"
 	default:
-		o, err := s.store.DirectoryOrganization(r.Context(), f.Org)
+		o, err := s.dir.Organization(r.Context(), f.Org)
 		if problem.Is(err, problem.NotFound) {
 			errs["organization.id"] = "field.choose_one"
 			return org, 0, errs, nil
 		} else if err != nil {
 			return org, 0, errs, err
 		}
-		org, record = *o, "dir_organization:"+o.ID
+		org = *o
 	}
-	d := access.Decide(st.actor, access.DirectoryEdit, access.ListingOf(org.MemberID))
-	if !d.Allowed {
-		if err := s.auditDirectory(r, access.DirectoryEdit, record, d, ""); err != nil {
-			return org, 0, errs, err
-		}
-		return org, 0, errs, problem.New(problem.Forbidden, "error.forbidden")
+	if err := s.dir.MayPutUnder(r.Context(), caseRequest(r), &org, link); err != nil {
+		return org, 0, errs, err
 	}
 	return org, link, errs, nil
 }
@@ -344,7 +284,7 @@ type listingDeleteData struct {
 
 // listingDelete asks first, then deletes the listing and its bed count.
 func (s *Server) listingDelete(w http.ResponseWriter, r *http.Request) error {
-	l, d, err := s.listingFor(r, access.DirectoryEdit)
+	l, err := s.listingFor(r, access.DirectoryEdit)
 	if err != nil {
 		return err
 	}
@@ -353,14 +293,8 @@ func (s *Server) listingDelete(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, r, http.StatusOK, "directory_delete.html", "directory.delete.title",
 			listingDeleteData{Listing: showListing(st.lang, st.actor, l, s.now())})
 	}
-	if err := s.deleteListing(r, r.PathValue("sal"), d); err != nil {
+	if err := s.dir.Delete(r.Context(), caseRequest(r), r.PathValue("sal")); err != nil {
 		return err
 	}
 	return redirect(w, r, "/directory", "listing_deleted")
-}
-
-func (s *Server) deleteListing(r *http.Request, sal string, d access.Decision) error {
-	return s.auditedDirectoryWrite(r, access.DirectoryEdit, "listing:"+sal, d, "listing deleted", func(ctx context.Context) error {
-		return s.store.DeleteListing(ctx, sal)
-	})
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -10,26 +9,10 @@ import (
 
 	"puente/internal/access"
 	"puente/internal/account"
-	"puente/internal/audit"
 	"puente/internal/directory"
 	"puente/internal/htcds"
 	"puente/internal/i18n"
-	"puente/internal/problem"
 )
-
-// directoryStore is what the directory's own pages need from storage.
-type directoryStore interface {
-	DirectoryListings(ctx context.Context, f directory.Filter) ([]directory.Listing, error)
-	Listing(ctx context.Context, serviceAtLocationID string) (*directory.Listing, error)
-	SaveListing(ctx context.Context, l *directory.Listing) error
-	SaveListingFor(ctx context.Context, l *directory.Listing, memberOrgID int64) error
-	DeleteListing(ctx context.Context, serviceAtLocationID string) error
-	ConfidentialLocation(ctx context.Context, id string) (*directory.Location, error)
-	UpdateAvailability(ctx context.Context, serviceAtLocationID string, beds int, available *int, by int64) error
-	DirectoryOrganizations(ctx context.Context, f directory.Filter) ([]directory.Organization, error)
-	DirectoryOrganization(ctx context.Context, id string) (*directory.Organization, error)
-	LinkDirectoryOrganization(ctx context.Context, id string, memberOrgID *int64) error
-}
 
 // registerDirectoryEdit declares the directory's list, the pages that keep
 // its listings, and a provider's daily bed count. The route's action lets
@@ -100,42 +83,10 @@ func showListing(lang string, actor access.Actor, l *directory.Listing, now time
 	return sl
 }
 
-// listingFor loads the listing the path names and asks the policy whether
-// the actor may do act to it, returning the decision for the audit entry
-// of what follows. A refusal is audited at once: someone reaching for a
-// listing they do not keep, perhaps for a confidential shelter's place.
-func (s *Server) listingFor(r *http.Request, act access.Action) (*directory.Listing, access.Decision, error) {
-	sal := r.PathValue("sal")
-	l, err := s.store.Listing(r.Context(), sal)
-	if err != nil {
-		return nil, access.Decision{}, err
-	}
-	d := access.Decide(stateOf(r).actor, act, access.ListingOf(l.Organization.MemberID))
-	if !d.Allowed {
-		if err := s.auditDirectory(r, act, "listing:"+sal, d, ""); err != nil {
-			return nil, d, err
-		}
-		return nil, d, problem.New(problem.Forbidden, "error.forbidden")
-	}
-	return l, d, nil
-}
-
-// auditDirectory records a decision about a directory record. note is a
-// fixed phrase, never a value from the listing.
-func (s *Server) auditDirectory(r *http.Request, act access.Action, record string, d access.Decision, note string) error {
-	return s.store.AppendAudit(r.Context(), audit.Of(caseRequest(r), s.now(), act, record, d, note))
-}
-
-// auditedDirectoryWrite records an allowed change to a directory record
-// and makes it, in one transaction: the change is never stored without
-// its entry, nor the entry kept for a change that failed.
-func (s *Server) auditedDirectoryWrite(r *http.Request, act access.Action, record string, d access.Decision, note string, write func(ctx context.Context) error) error {
-	return s.store.Atomic(r.Context(), func(ctx context.Context) error {
-		if err := s.store.AppendAudit(ctx, audit.Of(caseRequest(r), s.now(), act, record, d, note)); err != nil {
-			return err
-		}
-		return write(ctx)
-	})
+// listingFor loads the listing the path names for someone who would do act
+// to it (directory.Service.Keep: a refusal is audited).
+func (s *Server) listingFor(r *http.Request, act access.Action) (*directory.Listing, error) {
+	return s.dir.Keep(r.Context(), caseRequest(r), r.PathValue("sal"), act)
 }
 
 // areaOf names where a listing is: the city and state of its first
@@ -217,7 +168,7 @@ func (s *Server) directoryList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	d := directoryListData{Needs: htcds.Needs, Countries: account.Countries, Country: q.Get("country"), City: q.Get("city"), Need: q.Get("need"),
 		CanAdd: access.Allow(st.actor, access.DirectoryEdit, access.Resource{})}
-	listings, err := s.store.DirectoryListings(r.Context(), directory.Filter{})
+	listings, err := s.dir.Browse(r.Context(), directory.Filter{})
 	if err != nil {
 		return err
 	}

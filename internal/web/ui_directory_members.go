@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 
@@ -34,7 +33,7 @@ func (s *Server) directoryMembers(w http.ResponseWriter, r *http.Request) error 
 
 func (s *Server) renderDirectoryMembers(w http.ResponseWriter, r *http.Request, status int, d directoryMembersData) error {
 	var err error
-	if d.Orgs, err = s.store.DirectoryOrganizations(r.Context(), directory.Filter{}); err != nil {
+	if d.Orgs, err = s.dir.Organizations(r.Context(), directory.Filter{}); err != nil {
 		return err
 	}
 	if d.Members, err = s.store.Organizations(r.Context(), account.OrgFilter{}); err != nil {
@@ -63,15 +62,7 @@ func (s *Server) directoryMemberSet(w http.ResponseWriter, r *http.Request) erro
 		}
 		member = &n
 	}
-	d := access.Decide(stateOf(r).actor, access.ManageOrganizations, access.Resource{})
-	note := "member=none"
-	if member != nil {
-		note = "member=" + strconv.FormatInt(*member, 10)
-	}
-	err := s.auditedDirectoryWrite(r, access.DirectoryEdit, "dir_organization:"+id, d, note, func(ctx context.Context) error {
-		return s.store.LinkDirectoryOrganization(ctx, id, member)
-	})
-	if err != nil {
+	if err := s.dir.LinkMember(r.Context(), caseRequest(r), id, member); err != nil {
 		return err
 	}
 	return redirect(w, r, "/directory/organizations", "directory_member_saved")

@@ -84,7 +84,7 @@ func (g gapFilter) values() url.Values {
 
 // gaps computes the report over the directory as it is now.
 func (s *Server) gaps(r *http.Request, f gapFilter) ([]directory.Gap, error) {
-	_, ix, err := s.directory(r.Context())
+	_, ix, err := s.dir.Current(r.Context())
 	if err != nil {
 		return nil, err
 	}

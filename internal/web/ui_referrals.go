@@ -124,7 +124,7 @@ func contactPaths(ix *directory.Index, from directory.Place, to *directory.Listi
 // openListing returns the listing of a service at a location that can
 // take a referral: one whose service is neither inactive nor defunct.
 func (s *Server) openListing(r *http.Request, serviceID, locationID string) (*directory.Listing, error) {
-	l, err := s.store.Listing(r.Context(), directory.ServiceAtLocationID(serviceID, locationID))
+	l, err := s.dir.Listing(r.Context(), directory.ServiceAtLocationID(serviceID, locationID))
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +193,7 @@ func (s *Server) renderReferralForm(w http.ResponseWriter, r *http.Request, stat
 		d.Place = pl
 	}
 	if d.Place.ID != "" && d.Place.Country != l.Service.Eligibility.Country {
-		_, ix, err := s.directory(ctx)
+		_, ix, err := s.dir.Current(ctx)
 		if err != nil {
 			return err
 		}
@@ -412,7 +412,7 @@ func (s *Server) referralPlace(r *http.Request, d *referralViewData) error {
 		return err
 	}
 	if !pa.Confidential {
-		l, err := s.store.Listing(ctx, d.Ref.ServiceAtLocationID)
+		l, err := s.dir.Listing(ctx, d.Ref.ServiceAtLocationID)
 		if problem.Is(err, problem.NotFound) {
 			return nil // the listing left the directory since
 		} else if err != nil {

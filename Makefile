@@ -1,5 +1,5 @@
 # Thin wrappers over go commands; the README's commands work without make.
-.PHONY: run test lint bench
+.PHONY: run test lint bench crash
 
 run:
 	go run ./cmd/puente serve --demo
@@ -16,3 +16,7 @@ lint:
 
 bench:
 	go test -run '^$$' -bench . -benchmem ./...
+
+# Kill -9 the server 30 times while it records cases; ARGS='--db postgres://…' for PostgreSQL.
+crash:
+	go run ./cmd/crashtest $(ARGS)

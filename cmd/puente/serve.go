@@ -80,7 +80,14 @@ Examples:
 	defer db.Close()
 
 	if *demoFlag {
-		logins, err := demo.Seed(ctx, db, func(pw string) (string, error) { return password.Hash(pw, password.Default) }, time.Now())
+		// All of the demo or none of it: a server killed while seeding
+		// leaves an empty database, which the next start seeds again.
+		var logins []demo.Login
+		err := db.Atomic(ctx, func(ctx context.Context) error {
+			var err error
+			logins, err = demo.Seed(ctx, db, func(pw string) (string, error) { return password.Hash(pw, password.Default) }, time.Now())
+			return err
+		})
 		marked, serr := db.Setting(ctx, demo.SettingKey)
 		switch {
 		case serr != nil:

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -94,19 +95,27 @@ func decode(hash string) (Params, []byte, []byte, error) {
 	return p, salt, key, nil
 }
 
-// DummyHash is a valid hash of a random password. Verifying against it when
-// an account does not exist makes a failed sign-in take the same time either
-// way, so response times do not reveal which email addresses have accounts.
-var DummyHash = func() string {
+// DummyHash returns a valid hash of a random password, made with p.
+// Verifying against it when an account does not exist makes a failed
+// sign-in take the same time either way, so response times do not reveal
+// which email addresses have accounts. It is made on first use, once per
+// set of parameters, so that commands that never check a password do not
+// pay for it.
+func DummyHash(p Params) string {
+	if h, ok := dummies.Load(p); ok {
+		return h.(string)
+	}
 	b := make([]byte, 32)
 	_, _ = rand.Read(b)
-	h, err := Hash(base64.StdEncoding.EncodeToString(b), Default)
+	h, err := Hash(base64.StdEncoding.EncodeToString(b), p)
 	if err != nil {
 		panic(err)
 	}
-	return h
-}()
+	actual, _ := dummies.LoadOrStore(p, h)
+	return actual.(string)
+}
 
+var dummies sync.Map // Params → a dummy hash
 //go:embed common.txt
 var commonList string
 

@@ -136,7 +136,7 @@ func (s *Service) CheckPassword(ctx context.Context, email, pw string, k Keys, r
 	}
 	u, err := s.Store.UserByEmail(ctx, email)
 	if problem.Is(err, problem.NotFound) {
-		password.Verify(pw, password.DummyHash, s.params())
+		password.Verify(pw, password.DummyHash(s.params()), s.params())
 		return s.refused(ctx, nil, k, "unknown account", requestID)
 	} else if err != nil {
 		return res, err

@@ -18,6 +18,7 @@ import (
 	"puente/internal/secret"
 	"puente/internal/store/storetest"
 	"puente/internal/web"
+	"puente/internal/wiring"
 )
 
 // TestSignInSpanishSignOut signs a demo caseworker in, switches the
@@ -102,7 +103,7 @@ func startApp(t *testing.T) string {
 	if _, err := demo.Seed(context.Background(), db, hash, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Config{Store: db, Keys: key, Demo: true, Version: "test", Password: fast})
+	srv, err := web.New(web.Config{Services: wiring.Services(db, key, wiring.Options{Password: fast}), Keys: key, Demo: true, Version: "test", Password: fast})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"puente/internal/demo"
 	"puente/internal/password"
 	"puente/internal/web"
+	"puente/internal/wiring"
 )
 
 func runServe(ctx context.Context, args []string, out, errOut io.Writer) error {
@@ -113,7 +114,8 @@ Examples:
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(web.Config{Store: db, Keys: key, Logger: log, Version: buildVersion(), Demo: isDemo == "1", TrustProxy: *proxy, TrustedProxies: nProxies})
+	srv, err := web.New(web.Config{Services: wiring.Services(db, key, wiring.Options{}), Keys: key, Logger: log, Version: buildVersion(),
+		Demo: isDemo == "1", TrustProxy: *proxy, TrustedProxies: nProxies})
 	if err != nil {
 		return err
 	}

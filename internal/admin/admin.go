@@ -36,11 +36,15 @@ type Store interface {
 	AppendAudit(ctx context.Context, e *audit.Entry) error
 
 	Organization(ctx context.Context, id int64) (*account.Organization, error)
+	Organizations(ctx context.Context, f account.OrgFilter) ([]account.Organization, error)
+	CountOrganizations(ctx context.Context) (int, error)
 	CreateOrganization(ctx context.Context, o *account.Organization) error
 	UpdateOrganization(ctx context.Context, o *account.Organization) error
 	OrganizationHasCases(ctx context.Context, org int64) (bool, error)
 
 	User(ctx context.Context, id int64) (*account.User, error)
+	Users(ctx context.Context, f account.UserFilter) ([]account.User, error)
+	CountUsers(ctx context.Context) (int, error)
 	Members(ctx context.Context, org int64) ([]account.User, error)
 	CreateUser(ctx context.Context, u *account.User) error
 	UpdateUser(ctx context.Context, u *account.User) error
@@ -50,6 +54,7 @@ type Store interface {
 	// EndAccess ends every session and revokes every API token of a user.
 	EndAccess(ctx context.Context, userID int64) error
 
+	Tokens(ctx context.Context, userID int64) ([]auth.Token, error)
 	CreateToken(ctx context.Context, t *auth.Token) error
 	RevokeToken(ctx context.Context, userID, tokenID int64) error
 }

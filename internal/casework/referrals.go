@@ -41,6 +41,9 @@ type ReferralStore interface {
 	ConfidentialLocation(ctx context.Context, id string) (*directory.Location, error)
 	RecordReveal(ctx context.Context, rv Reveal) error
 	Reveals(ctx context.Context, referralID int64) ([]Reveal, error)
+	// ReferralCounts counts the referrals sent to org: waiting for its
+	// answer (sent, not overdue at now), and accepted or in service.
+	ReferralCounts(ctx context.Context, org int64, now time.Time) (waiting, working int, err error)
 	AppendAudit(ctx context.Context, e *audit.Entry) error
 }
 

@@ -39,6 +39,8 @@ type Store interface {
 	RevokeConsent(ctx context.Context, caseID, consentID, by int64) error
 	Consents(ctx context.Context, caseID int64) ([]Consent, error)
 	OpenGlass(ctx context.Context, caseID, userID int64, reason string, until time.Time) error
+	GlassOpenings(ctx context.Context, org int64, since time.Time) ([]GlassOpening, error)
+	Caseload(ctx context.Context, org, user int64) (Caseload, error)
 	AppendAudit(ctx context.Context, e *audit.Entry) error
 }
 

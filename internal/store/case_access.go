@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"puente/internal/access"
+	"puente/internal/casework"
 )
 
 // idChunk bounds the ids bound to one IN (…) list, far below what either
@@ -174,4 +175,15 @@ func (db *DB) scanRows(ctx context.Context, query string, args []any, scan func(
 		}
 	}
 	return translate(rows.Err())
+}
+
+// Caseload counts an organization's cases that are not closed, those of
+// them with no caseworker, and those assigned to user, in one query.
+func (db *DB) Caseload(ctx context.Context, org, user int64) (casework.Caseload, error) {
+	var c casework.Caseload
+	err := db.q(ctx).QueryRowContext(ctx, `SELECT COUNT(*),
+		COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id) THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id AND a.user_id = ?) THEN 1 ELSE 0 END), 0)
+		FROM cases c WHERE c.org_id = ? AND c.deleted_at IS NULL AND c.status <> ?`, user, org, casework.Closed).Scan(&c.Open, &c.Unassigned, &c.Mine)
+	return c, translate(err)
 }

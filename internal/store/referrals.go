@@ -299,3 +299,13 @@ func splitClasses(s string) []access.Class {
 	}
 	return out
 }
+
+// ReferralCounts counts the referrals sent to org that wait for its answer
+// (sent and not overdue at now) and those it accepted or is serving.
+func (db *DB) ReferralCounts(ctx context.Context, org int64, now time.Time) (waiting, working int, err error) {
+	err = db.q(ctx).QueryRowContext(ctx, `SELECT
+		COALESCE(SUM(CASE WHEN status = ? AND answer_by > ? THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status IN (?, ?) THEN 1 ELSE 0 END), 0)
+		FROM referrals WHERE to_org_id = ?`, casework.RefSent, micros(now), casework.RefAccepted, casework.RefInService, org).Scan(&waiting, &working)
+	return waiting, working, translate(err)
+}

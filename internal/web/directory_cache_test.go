@@ -26,7 +26,7 @@ func (c *countingStore) Listings(ctx context.Context) ([]directory.Listing, erro
 func TestDirectoryReadOncePerChange(t *testing.T) {
 	e := sqliteEnv(t)
 	cs := &countingStore{DB: e.db}
-	srv, err := New(Config{Store: cs, Keys: e.keys, Version: "test", Password: fastHash, Now: e.clock.Now})
+	srv, err := New(Config{Services: testServices(e.db, cs, e.keys, e.clock.Now), Keys: e.keys, Version: "test", Password: fastHash, Now: e.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,9 +16,17 @@ import (
 	"time"
 
 	"puente/internal/account"
+	"puente/internal/admin"
+	"puente/internal/audit"
+	"puente/internal/casework"
 	"puente/internal/demo"
+	"puente/internal/directory"
+	"puente/internal/interview"
 	"puente/internal/password"
+	"puente/internal/practice"
+	"puente/internal/screening"
 	"puente/internal/secret"
+	"puente/internal/signin"
 	"puente/internal/store"
 	"puente/internal/store/storetest"
 )
@@ -74,13 +82,31 @@ func newEnv(t testing.TB, db *store.DB) *env {
 		t.Fatal(err)
 	}
 	logs := &lockedBuffer{}
-	srv, err := New(Config{Store: db, Keys: key, Logger: slog.New(slog.NewJSONHandler(logs, nil)), Demo: true, Version: "test", Password: fastHash, Now: c.Now})
+	srv, err := New(Config{Services: testServices(db, db, key, c.Now), Keys: key, Logger: slog.New(slog.NewJSONHandler(logs, nil)),
+		Demo: true, Version: "test", Password: fastHash, Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return &env{t: t, db: db, srv: srv, ts: ts, logs: &logs.Buffer, clock: c, keys: key}
+}
+
+// testServices wires the services over db as cmd/puente does
+// (internal/wiring, which the web package's own tests cannot import), with
+// the directory read through dir, so that a test can count its reads.
+func testServices(db *store.DB, dir directory.Store, key *secret.Keyring, now func() time.Time) Services {
+	return Services{
+		Cases:      &casework.Service{Store: db, Now: now},
+		Referrals:  &casework.Referrals{Store: db, Now: now},
+		Screenings: &interview.Service{Store: db, Protocol: screening.Load(), Now: now},
+		Admin:      &admin.Service{Store: db, Now: now, Password: fastHash},
+		SignIn:     &signin.Service{Store: db, Now: now, Password: fastHash},
+		Directory:  &directory.Keeper{Store: dir, Now: now},
+		Practice:   &practice.Library{Store: db},
+		Audit:      &audit.Log{Store: db, Key: key.Derive(audit.ChainKeyPurpose), Now: now},
+		Ready:      db.Ping,
+	}
 }
 
 // forEachEnv runs fn against a server on SQLite and, when configured, on PostgreSQL.

@@ -22,7 +22,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if err := s.store.Ping(ctx); err != nil {
+	if err := s.cfg.Services.Ready(ctx); err != nil {
 		s.log.Error("readiness: database unreachable", "ref", stateOf(r).ref, "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_, err = w.Write([]byte("database unreachable\n"))

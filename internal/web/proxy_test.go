@@ -17,7 +17,7 @@ import (
 // changed by change, and serves it.
 func (e *env) serverWith(change func(*Config)) (*Server, *httptest.Server) {
 	e.t.Helper()
-	cfg := Config{Store: e.db, Keys: e.keys, Logger: slog.New(slog.DiscardHandler), Demo: true, Version: "test", Password: fastHash, Now: e.clock.Now}
+	cfg := Config{Services: testServices(e.db, e.db, e.keys, e.clock.Now), Keys: e.keys, Logger: slog.New(slog.DiscardHandler), Demo: true, Version: "test", Password: fastHash, Now: e.clock.Now}
 	change(&cfg)
 	srv, err := New(cfg)
 	if err != nil {

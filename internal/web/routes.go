@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"puente/internal/access"
-	"puente/internal/audit"
 	"puente/internal/problem"
 )
 
@@ -148,9 +147,7 @@ func (s *Server) auditDenial(r *http.Request, st *state, act access.Action) {
 		}
 	}
 	d := access.Decide(st.actor, act, access.Resource{})
-	d.Reason = "route: " + d.Reason
-	err := s.store.AppendAudit(r.Context(), audit.Of(caseRequest(r), s.now(), act, record, d, ""))
-	if err != nil {
+	if err := s.journal.Refused(r.Context(), caseRequest(r), act, record, d); err != nil {
 		s.log.Error("audit denial", "ref", st.ref, "err", err)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"html/template"
-	"iter"
 	"log/slog"
 	"net/http"
 	"sync/atomic"
@@ -17,106 +16,47 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"puente/internal/access"
-	"puente/internal/account"
 	"puente/internal/admin"
 	"puente/internal/audit"
 	"puente/internal/auth"
 	"puente/internal/casework"
 	"puente/internal/directory"
 	"puente/internal/interview"
-	"puente/internal/mfa"
 	"puente/internal/password"
+	"puente/internal/practice"
 	"puente/internal/screening"
 	"puente/internal/secret"
 	"puente/internal/signin"
-	"puente/internal/store"
 )
 
-// Store is what the web layer needs from storage.
-type Store interface {
-	Ping(ctx context.Context) error
-
-	CreateOrganization(ctx context.Context, o *account.Organization) error
-	UpdateOrganization(ctx context.Context, o *account.Organization) error
-	Organization(ctx context.Context, id int64) (*account.Organization, error)
-	Organizations(ctx context.Context, f account.OrgFilter) ([]account.Organization, error)
-	CountOrganizations(ctx context.Context) (int, error)
-
-	CreateUser(ctx context.Context, u *account.User) error
-	UpdateUser(ctx context.Context, u *account.User) error
-	User(ctx context.Context, id int64) (*account.User, error)
-	UserByEmail(ctx context.Context, email string) (*account.User, error)
-	Users(ctx context.Context, f account.UserFilter) ([]account.User, error)
-	CountUsers(ctx context.Context) (int, error)
-	SetPassword(ctx context.Context, userID int64, hash, keep string) error
-	SetLanguage(ctx context.Context, userID int64, lang string) error
-	RehashPassword(ctx context.Context, userID int64, hash string) error
-
-	// Sign-in failures and locks (sign_in_limits.go).
-	SignInLocks(ctx context.Context, now time.Time, keys ...string) (map[string]time.Time, error)
-	SignInFailed(ctx context.Context, now time.Time, failures ...auth.Failure) ([]string, error)
-	ClearSignInFailures(ctx context.Context, key string) error
-	DeleteExpiredSignInLimits(ctx context.Context, now time.Time) (int64, error)
-
-	CreateSession(ctx context.Context, s auth.Session) error
-	Session(ctx context.Context, hash string) (*auth.Session, error)
-	TouchSession(ctx context.Context, hash string, at time.Time) error
-	DeleteSession(ctx context.Context, hash string) error
-	DeleteExpiredSessions(ctx context.Context, now time.Time, idle time.Duration) (int64, error)
-
-	CreateToken(ctx context.Context, t *auth.Token) error
-	TokenByPublicID(ctx context.Context, public string) (*auth.Token, error)
-	Tokens(ctx context.Context, userID int64) ([]auth.Token, error)
-	RevokeToken(ctx context.Context, userID, tokenID int64) error
-	TouchToken(ctx context.Context, id int64, at time.Time) error
-
-	// The second factor: TOTP secrets (sealed by the store), recovery
-	// codes (hashed by the store), and sessions that have given one.
-	SavePendingTOTP(ctx context.Context, userID int64, secret string) error
-	EnableTOTP(ctx context.Context, userID, step int64, recoveryCodes []string) error
-	TOTP(ctx context.Context, userID int64) (*mfa.TOTP, error)
-	TOTPEnabled(ctx context.Context, userID int64) (bool, error)
-	UseTOTPStep(ctx context.Context, userID, step int64) error
-	DisableTOTP(ctx context.Context, userID int64) error
-	ReplaceRecoveryCodes(ctx context.Context, userID int64, codes []string) error
-	UseRecoveryCode(ctx context.Context, userID int64, code string) error
-	CountRecoveryCodes(ctx context.Context, userID int64) (int, error)
-	MarkSessionSecondFactor(ctx context.Context, hash string) error
-
-	// Cases, consents and the audit log: the case service's needs, and
-	// reading the log.
-	casework.Store
-	admin.Store
-	AuditEntries(ctx context.Context, f audit.Filter) iter.Seq2[audit.Entry, error]
-	AuditPage(ctx context.Context, f audit.Filter, beforeSeq int64, limit int) ([]audit.Entry, error)
-	GlassOpenings(ctx context.Context, org int64, since time.Time) ([]casework.GlassOpening, error)
-
-	// Screenings.
-	CreateScreening(ctx context.Context, r *interview.Record) error
-	Screening(ctx context.Context, id int64) (*interview.Record, error)
-	SaveScreening(ctx context.Context, r *interview.Record) error
-	Screenings(ctx context.Context, org, createdBy int64) ([]interview.Summary, error)
-
-	// Practice vignettes an organization wrote (ui_practice.go).
-	practiceStore
-
-	// The directory, as the HSDA API serves it (hsda.go), and its version
-	// (directory_cache.go).
-	Listings(ctx context.Context) ([]directory.Listing, error)
-	DirectoryVersion(ctx context.Context) (int64, error)
-
-	// Referrals (ui_referrals.go): the referral service's needs.
-	casework.ReferralStore
-
-	// The directory: reading it, and keeping it.
-	directory.Store
+// Services are the only way the pages and the API reach data: each
+// decides through the access policy, fetches, and audits in one
+// transaction. The web layer holds no store (a test fails if it imports
+// one); it reads requests, calls these, and renders.
+type Services struct {
+	Cases      *casework.Service
+	Referrals  *casework.Referrals
+	Screenings *interview.Service
+	Admin      *admin.Service
+	SignIn     *signin.Service
+	Directory  *directory.Keeper
+	Practice   *practice.Library
+	Audit      *audit.Log
+	// Ready reports whether the data can be reached, for /readyz.
+	Ready func(ctx context.Context) error
 }
 
-var _ Store = (*store.DB)(nil)
+// complete reports whether every service is there.
+func (sv Services) complete() bool {
+	return sv.Cases != nil && sv.Referrals != nil && sv.Screenings != nil && sv.Admin != nil && sv.SignIn != nil &&
+		sv.Directory != nil && sv.Practice != nil && sv.Audit != nil && sv.Ready != nil
+}
 
 // Config is what a Server is built from.
 type Config struct {
-	Store    Store
+	Services Services
+	// Keys derives the keys the web layer itself uses: for CSRF tokens,
+	// sign-in limit keys and device cookies.
 	Keys     *secret.Keyring
 	Logger   *slog.Logger
 	Version  string
@@ -140,11 +80,9 @@ type Config struct {
 // Server is Puente's HTTP server.
 type Server struct {
 	cfg        Config
-	store      Store
 	log        *slog.Logger
 	now        func() time.Time
 	csrfKey    []byte
-	chainKey   []byte // checks the audit log's keyed chain
 	mux        *http.ServeMux
 	routes     []Route
 	pages      map[string]*template.Template // one parsed set per language
@@ -152,6 +90,8 @@ type Server struct {
 	admin      *admin.Service
 	signin     *signin.Service
 	dir        *directory.Keeper
+	practice   *practice.Library
+	journal    *audit.Log
 	referrals  *casework.Referrals
 	protocol   *screening.Protocol
 	interviews *interview.Service
@@ -182,8 +122,8 @@ const (
 
 // New builds a server from cfg.
 func New(cfg Config) (*Server, error) {
-	if cfg.Store == nil || cfg.Keys == nil {
-		return nil, errors.New("web: Store and Keys are required")
+	if !cfg.Services.complete() || cfg.Keys == nil {
+		return nil, errors.New("web: every service and Keys are required")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -208,11 +148,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		cfg:       cfg,
-		store:     cfg.Store,
 		log:       cfg.Logger,
 		now:       cfg.Now,
 		csrfKey:   cfg.Keys.Derive("csrf"),
-		chainKey:  cfg.Keys.Derive(audit.ChainKeyPurpose),
 		mux:       http.NewServeMux(),
 		registry:  prometheus.NewRegistry(),
 		limitKeys: auth.NewLimitKeys(cfg.Keys.Derive("sign-in-limits")),
@@ -221,13 +159,10 @@ func New(cfg Config) (*Server, error) {
 		crossOrigin: http.NewCrossOriginProtection(),
 	}
 	s.metrics = newMetrics(s.registry)
-	s.cases = &casework.Service{Store: cfg.Store, Now: cfg.Now}
-	s.admin = &admin.Service{Store: cfg.Store, Now: cfg.Now, Password: cfg.Password}
-	s.dir = &directory.Keeper{Store: cfg.Store, Now: cfg.Now}
-	s.signin = &signin.Service{Store: cfg.Store, Now: cfg.Now, Password: cfg.Password, Timeouts: cfg.Timeouts}
-	s.referrals = &casework.Referrals{Store: cfg.Store, Now: cfg.Now}
-	s.protocol = screening.Load()
-	s.interviews = &interview.Service{Store: cfg.Store, Protocol: s.protocol, Now: cfg.Now}
+	sv := cfg.Services
+	s.cases, s.referrals, s.interviews, s.admin = sv.Cases, sv.Referrals, sv.Screenings, sv.Admin
+	s.signin, s.dir, s.practice, s.journal = sv.SignIn, sv.Directory, sv.Practice, sv.Audit
+	s.protocol = sv.Screenings.Protocol
 	pages, err := parseTemplates()
 	if err != nil {
 		return nil, err

@@ -52,7 +52,7 @@ func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, status int, d tokensData) error {
-	toks, err := s.store.Tokens(r.Context(), stateOf(r).user.ID)
+	toks, err := s.admin.Tokens(r.Context(), caseRequest(r))
 	if err != nil {
 		return err
 	}

@@ -153,8 +153,8 @@ type auditLogData struct {
 // cannot be written. Refusals of non-admins happen in handle, before this
 // runs, and are not written to the log.
 func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
-	ctx, st := r.Context(), stateOf(r)
-	users, err := s.store.Users(ctx, account.UserFilter{})
+	ctx, st, rq := r.Context(), stateOf(r), caseRequest(r)
+	users, err := s.admin.Users(ctx, rq, account.UserFilter{})
 	if err != nil {
 		return err
 	}
@@ -163,17 +163,17 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 		byID[users[i].ID] = &users[i]
 	}
 	q, errs := parseAuditQuery(r.URL.Query(), byID)
-	if err := s.store.AppendAudit(ctx, auditReadEntry(st, s.now(), q.reason(errs))); err != nil {
+	if err := s.journal.Opened(ctx, rq, q.reason(errs)); err != nil {
 		return err
 	}
 	d := auditLogData{Query: q, Errs: errs, Users: users, UserID: q.filter.ActorID, PageSize: auditPageSize}
-	if d.Status, err = s.verifyAudit(ctx); err != nil {
+	if d.Status, err = s.verifyAudit(ctx, rq); err != nil {
 		return err
 	}
 	if len(errs) > 0 {
 		return s.render(w, r, http.StatusUnprocessableEntity, "audit.html", "audit.title", d)
 	}
-	entries, err := s.store.AuditPage(ctx, q.filter, q.Before, auditPageSize+1)
+	entries, err := s.journal.Page(ctx, rq, q.filter, q.Before, auditPageSize+1)
 	if err != nil {
 		return err
 	}
@@ -184,24 +184,11 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 	if q.Before > 0 {
 		d.Newest = q.url(0)
 	}
-	if d.Rows, err = s.auditRows(ctx, st.lang, entries, byID); err != nil {
+	if d.Rows, err = s.auditRows(ctx, rq, st.lang, entries, byID); err != nil {
 		return err
 	}
 	d.Searched = true
 	return s.render(w, r, http.StatusOK, "audit.html", "audit.title", d)
-}
-
-// auditReadEntry records an admin reading the log.
-func auditReadEntry(st *state, now time.Time, reason string) *audit.Entry {
-	d := access.Decide(st.actor, access.AuditRead, access.Resource{})
-	roles := make([]string, len(st.actor.Roles))
-	for i, r := range st.actor.Roles {
-		roles[i] = string(r)
-	}
-	return &audit.Entry{
-		At: now, ActorID: st.actor.UserID, Roles: strings.Join(roles, ","), OrgID: st.actor.OrgID,
-		Action: string(access.AuditRead), Decision: audit.Allow, Reason: d.Reason + "; " + reason, RequestID: st.ref,
-	}
 }
 
 // auditStatus is what checking the whole chain found.
@@ -224,8 +211,8 @@ type auditProblem struct {
 // so memory stays flat, but the time grows with the log. Checkpoints live
 // outside the database, with the command line, so this checks the chain
 // alone; the page says so.
-func (s *Server) verifyAudit(ctx context.Context) (auditStatus, error) {
-	rep, err := audit.Options{Key: s.chainKey}.Verify(s.store.AuditEntries(ctx, audit.Filter{}))
+func (s *Server) verifyAudit(ctx context.Context, rq access.Request) (auditStatus, error) {
+	rep, err := s.journal.Check(ctx, rq)
 	if err != nil {
 		return auditStatus{}, err
 	}
@@ -254,14 +241,10 @@ type auditRow struct {
 	RequestID string
 }
 
-func (s *Server) auditRows(ctx context.Context, lang string, entries []audit.Entry, users map[int64]*account.User) ([]auditRow, error) {
-	orgs, err := s.store.Organizations(ctx, account.OrgFilter{WithDisabled: true})
+func (s *Server) auditRows(ctx context.Context, rq access.Request, lang string, entries []audit.Entry, users map[int64]*account.User) ([]auditRow, error) {
+	orgName, err := s.admin.OrgNames(ctx, rq)
 	if err != nil {
 		return nil, err
-	}
-	orgName := make(map[int64]string, len(orgs))
-	for _, o := range orgs {
-		orgName[o.ID] = o.Name
 	}
 	rows := make([]auditRow, len(entries))
 	for i, e := range entries {

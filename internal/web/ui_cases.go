@@ -106,15 +106,7 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, q url.Values)
 }
 
 func (s *Server) orgNames(r *http.Request) (map[int64]string, error) {
-	orgs, err := s.store.Organizations(r.Context(), account.OrgFilter{WithDisabled: true})
-	if err != nil {
-		return nil, err
-	}
-	out := map[int64]string{}
-	for _, o := range orgs {
-		out[o.ID] = o.Name
-	}
-	return out, nil
+	return s.admin.OrgNames(r.Context(), caseRequest(r))
 }
 
 type caseFormData struct {
@@ -273,7 +265,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 	if err != nil {
 		return err
 	}
-	res, err := s.store.CaseAccess(ctx, id, s.now())
+	can, err := s.cases.Abilities(ctx, rq, id)
 	if err != nil {
 		return err
 	}
@@ -285,13 +277,8 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 		}
 	}
 	a := rq.Actor
-	d.CanEdit = len(casework.Editable(a, res)) > 0
-	d.CanMove = access.Allow(a, access.CaseMove, res)
+	d.CanEdit, d.CanMove, d.CanAssign, d.CanConsent, d.CanDelete, d.CanRefer = can.Edit, can.Move, can.Assign, can.Consent, can.Delete, can.Refer
 	d.Next = casework.Next(c.Status)
-	d.CanAssign = access.Allow(a, access.CaseAssign, res)
-	d.CanConsent = access.Allow(a, access.ConsentEdit, res)
-	d.CanDelete = access.Allow(a, access.CaseDelete, res)
-	d.CanRefer = access.Allow(a, access.ReferralSend, res)
 	if d.Referrals, err = s.referrals.ForCase(ctx, rq, id); err != nil {
 		return err
 	}
@@ -299,8 +286,8 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 		return err
 	}
 	d.UserName = map[int64]string{}
-	if res.OrgID == a.OrgID {
-		team, err := s.store.Users(ctx, account.UserFilter{OrgID: res.OrgID})
+	if can.OrgID == a.OrgID {
+		team, err := s.admin.Staff(ctx, rq, can.OrgID)
 		if err != nil {
 			return err
 		}
@@ -317,12 +304,12 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 		if d.Consents, err = s.cases.Consents(ctx, rq, id); err != nil {
 			return err
 		}
-		orgs, err := s.store.Organizations(ctx, account.OrgFilter{})
+		orgs, err := s.admin.Organizations(ctx, rq, account.OrgFilter{})
 		if err != nil {
 			return err
 		}
 		for _, o := range orgs {
-			if o.ID != res.OrgID {
+			if o.ID != can.OrgID {
 				d.Partners = append(d.Partners, o)
 			}
 		}

@@ -27,10 +27,6 @@ type dashboardData struct {
 	RefWaiting, RefWorking int
 }
 
-// glassNoticeDays is how far back the dashboard lists emergency accesses
-// to the organization's cases.
-const glassNoticeDays = 30
-
 // dashboard shows one panel per role the user holds: the caseload where the
 // access policy lets the user list cases and, for the organization's
 // administrators and supervisors, every emergency access another
@@ -38,24 +34,21 @@ const glassNoticeDays = 30
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	st := stateOf(r)
 	u := st.user
+	ctx, rq := r.Context(), caseRequest(r)
 	d := dashboardData{Roles: st.actor.Roles, Pending: u.Pending(), SecondFactor: st.secondFactor}
-	ctx := r.Context()
 	has := func(r account.Role) bool { return slices.Contains(st.actor.Roles, r) }
-	waiting, err := s.admin.Waiting(ctx, caseRequest(r))
+	waiting, err := s.admin.Waiting(ctx, rq)
 	if err != nil {
 		return err
 	}
 	d.Waiting = len(waiting)
 	if has(account.Admin) {
-		if d.OrgCount, err = s.store.CountOrganizations(ctx); err != nil {
-			return err
-		}
-		if d.UserCount, err = s.store.CountUsers(ctx); err != nil {
+		if d.OrgCount, d.UserCount, err = s.admin.Counts(ctx, rq); err != nil {
 			return err
 		}
 	}
 	if has(account.Supervisor) {
-		team, err := s.store.Users(ctx, account.UserFilter{OrgID: u.OrgID})
+		team, err := s.admin.Staff(ctx, rq, u.OrgID)
 		if err != nil {
 			return err
 		}
@@ -65,33 +58,15 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	if access.Allow(st.actor, access.CaseList, access.Resource{OrgID: u.OrgID}) {
-		// Counts of the organization's own cases: statuses and
-		// assignments only, nothing sealed is read.
-		cases, err := s.store.Cases(ctx, casework.Filter{OrgID: u.OrgID, Limit: 500})
-		if err != nil {
-			return err
-		}
-		for _, c := range cases {
-			if c.Status == casework.Closed {
-				continue
-			}
-			d.OrgOpen++
-			if len(c.Assigned) == 0 {
-				d.Unassigned++
-			}
-			for _, a := range c.Assigned {
-				if a == u.ID {
-					d.MyOpen++
-				}
-			}
-		}
+	// Counts of the organization's own cases, by the database: statuses
+	// and assignments only, nothing sealed is read.
+	load, err := s.cases.Caseload(ctx, rq)
+	if err != nil {
+		return err
 	}
-	if has(account.Admin) || has(account.Supervisor) {
-		since := s.now().AddDate(0, 0, -glassNoticeDays)
-		if d.Glass, err = s.store.GlassOpenings(ctx, u.OrgID, since); err != nil {
-			return err
-		}
+	d.OrgOpen, d.Unassigned, d.MyOpen = load.Open, load.Unassigned, load.Mine
+	if d.Glass, err = s.cases.GlassOpenings(ctx, rq); err != nil {
+		return err
 	}
 	if d.Listings, err = s.ownListings(r); err != nil {
 		return err
@@ -99,18 +74,8 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if access.Allow(st.actor, access.ReferralRead, access.Resource{}) {
 		// Counts only: which survivors they are is read on the queue,
 		// where reading is audited.
-		incoming, err := s.store.Referrals(ctx, casework.ReferralFilter{OrgID: u.OrgID, Incoming: true,
-			Statuses: []casework.ReferralStatus{casework.RefSent, casework.RefAccepted, casework.RefInService}})
-		if err != nil {
+		if d.RefWaiting, d.RefWorking, err = s.referrals.Counts(ctx, rq); err != nil {
 			return err
-		}
-		for _, ref := range incoming {
-			switch {
-			case ref.Status == casework.RefSent && !ref.Overdue(s.now()):
-				d.RefWaiting++
-			case ref.Status != casework.RefSent:
-				d.RefWorking++
-			}
 		}
 	}
 	return s.render(w, r, http.StatusOK, "dashboard.html", "dashboard.title", d)

@@ -95,7 +95,7 @@ func (s *Server) renderListingForm(w http.ResponseWriter, r *http.Request, statu
 	filter := directory.Filter{MemberID: st.user.OrgID}
 	if d.Admin {
 		filter.MemberID = 0
-		members, err := s.store.Organizations(ctx, account.OrgFilter{})
+		members, err := s.admin.Organizations(ctx, caseRequest(r), account.OrgFilter{})
 		if err != nil {
 			return err
 		}
@@ -266,7 +266,7 @@ func (s *Server) newOrganizationMember(ctx context.Context, st *state, member st
 	}
 	id, err := strconv.ParseInt(member, 10, 64)
 	if err == nil && id > 0 {
-		_, err = s.store.Organization(ctx, id)
+		_, err = s.admin.Organization(ctx, access.Request{Actor: st.actor}, id)
 	}
 	if err == nil {
 		return id, nil

@@ -36,7 +36,7 @@ func (s *Server) renderDirectoryMembers(w http.ResponseWriter, r *http.Request, 
 	if d.Orgs, err = s.dir.Organizations(r.Context(), directory.Filter{}); err != nil {
 		return err
 	}
-	if d.Members, err = s.store.Organizations(r.Context(), account.OrgFilter{}); err != nil {
+	if d.Members, err = s.admin.Organizations(r.Context(), caseRequest(r), account.OrgFilter{}); err != nil {
 		return err
 	}
 	return s.render(w, r, status, "directory_members.html", "directory.members.title", d)
@@ -51,7 +51,7 @@ func (s *Server) directoryMemberSet(w http.ResponseWriter, r *http.Request) erro
 	if v := r.PostForm.Get("member"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err == nil && n > 0 {
-			_, err = s.store.Organization(r.Context(), n)
+			_, err = s.admin.Organization(r.Context(), caseRequest(r), n)
 		}
 		if err != nil {
 			if n > 0 && !problem.Is(err, problem.NotFound) {

@@ -18,7 +18,7 @@ func (s *Server) orgList(w http.ResponseWriter, r *http.Request) error {
 	case account.US, account.MX:
 		f.Country = c
 	}
-	orgs, err := s.store.Organizations(r.Context(), f)
+	orgs, err := s.admin.Organizations(r.Context(), caseRequest(r), f)
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func (s *Server) orgEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	o, err := s.store.Organization(r.Context(), id)
+	o, err := s.admin.Organization(r.Context(), caseRequest(r), id)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (s *Server) orgUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	o, err := s.store.Organization(r.Context(), id)
+	o, err := s.admin.Organization(r.Context(), caseRequest(r), id)
 	if err != nil {
 		return err
 	}

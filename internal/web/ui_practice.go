@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -13,13 +12,6 @@ import (
 	"puente/internal/problem"
 	"puente/internal/screening"
 )
-
-// practiceStore keeps the vignettes an organization writes for training.
-type practiceStore interface {
-	CreatePracticeVignette(ctx context.Context, v *practice.OrgVignette) error
-	PracticeVignette(ctx context.Context, orgID, id int64) (*practice.OrgVignette, error)
-	PracticeVignettes(ctx context.Context, orgID int64) ([]practice.OrgVignette, error)
-}
 
 // registerPractice declares the practice mode. A trainee's attempt is
 // graded and shown, never kept, and writes nothing to the audit log:
@@ -54,11 +46,11 @@ type practiceListData struct {
 
 func (s *Server) practiceList(w http.ResponseWriter, r *http.Request) error {
 	st := stateOf(r)
-	d := practiceListData{CanAdd: canAddVignettes(st.actor)}
+	d := practiceListData{CanAdd: practice.CanWrite(st.actor)}
 	for _, v := range practice.Vignettes() {
 		d.Shared = append(d.Shared, practiceItemOf(v, st.lang))
 	}
-	own, err := s.store.PracticeVignettes(r.Context(), st.actor.OrgID)
+	own, err := s.practice.Own(r.Context(), caseRequest(r))
 	if err != nil {
 		return err
 	}
@@ -66,12 +58,6 @@ func (s *Server) practiceList(w http.ResponseWriter, r *http.Request) error {
 		d.Own = append(d.Own, practiceItemOf(o.Vignette, st.lang))
 	}
 	return s.render(w, r, http.StatusOK, "practice_list.html", "practice.list_title", d)
-}
-
-// canAddVignettes: writing training material for the whole organization
-// is a supervisor's call, the same people who assign its cases.
-func canAddVignettes(a access.Actor) bool {
-	return access.Allow(a, access.CaseAssign, access.Resource{OrgID: a.OrgID})
 }
 
 // practiceModule is one interview module with all its questions: in
@@ -140,7 +126,7 @@ func (s *Server) renderPracticeVignette(w http.ResponseWriter, r *http.Request, 
 func (s *Server) practiceLookup(r *http.Request) (practice.Vignette, error) {
 	vid := r.PathValue("vid")
 	if id, ok := practice.ParseOrgVignetteID(vid); ok {
-		o, err := s.store.PracticeVignette(r.Context(), stateOf(r).actor.OrgID, id)
+		o, err := s.practice.Get(r.Context(), caseRequest(r), id)
 		if err != nil {
 			if problem.Is(err, problem.NotFound) {
 				return practice.Vignette{}, problem.Wrap(problem.NotFound, "practice.not_found", err)

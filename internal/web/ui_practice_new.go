@@ -18,7 +18,7 @@ type practiceNewData struct {
 }
 
 func (s *Server) practiceNew(w http.ResponseWriter, r *http.Request) error {
-	if !canAddVignettes(stateOf(r).actor) {
+	if !practice.CanWrite(stateOf(r).actor) {
 		return problem.New(problem.Forbidden, "error.forbidden")
 	}
 	return s.renderPracticeNew(w, r, http.StatusOK, practiceNewData{}, nil)
@@ -34,7 +34,7 @@ func (s *Server) renderPracticeNew(w http.ResponseWriter, r *http.Request, statu
 // feedback page says so when it does.
 func (s *Server) practiceCreate(w http.ResponseWriter, r *http.Request) error {
 	st := stateOf(r)
-	if !canAddVignettes(st.actor) {
+	if !practice.CanWrite(st.actor) {
 		return problem.New(problem.Forbidden, "error.forbidden")
 	}
 	f := r.PostForm
@@ -65,8 +65,8 @@ func (s *Server) practiceCreate(w http.ResponseWriter, r *http.Request) error {
 	if len(errs) > 0 {
 		return s.renderPracticeNew(w, r, http.StatusUnprocessableEntity, d, errs)
 	}
-	o := &practice.OrgVignette{OrgID: st.actor.OrgID, CreatedBy: st.actor.UserID, Vignette: d.Vignette}
-	if err := s.store.CreatePracticeVignette(r.Context(), o); err != nil {
+	o, err := s.practice.Add(r.Context(), caseRequest(r), d.Vignette)
+	if err != nil {
 		return err
 	}
 	return redirect(w, r, "/practice/"+o.Vignette.ID, "")

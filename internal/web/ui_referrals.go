@@ -49,11 +49,11 @@ func (s *Server) caseMatch(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := newMatchData(q)
 	d.Action, d.CaseID = "/cases/"+strconv.FormatInt(id, 10)+"/match", id
-	res, err := s.store.CaseAccess(ctx, id, s.now())
+	can, err := s.cases.Abilities(ctx, rq, id)
 	if err != nil {
 		return err
 	}
-	d.CanRefer = access.Allow(rq.Actor, access.ReferralSend, res)
+	d.CanRefer = can.Refer
 	return s.renderMatch(w, r, &d)
 }
 
@@ -169,12 +169,12 @@ func (s *Server) renderReferralForm(w http.ResponseWriter, r *http.Request, stat
 		return err
 	}
 	ctx, rq := r.Context(), caseRequest(r)
-	res, err := s.store.CaseAccess(ctx, id, s.now())
+	can, err := s.cases.Abilities(ctx, rq, id)
 	if err != nil {
 		return err
 	}
-	if !access.Allow(rq.Actor, access.ReferralSend, res) {
-		if res.OrgID != rq.Actor.OrgID {
+	if !can.Refer {
+		if can.OrgID != rq.Actor.OrgID {
 			return problem.New(problem.NotFound, "error.not_found")
 		}
 		return problem.New(problem.Forbidden, "error.forbidden")
@@ -352,16 +352,14 @@ func (s *Server) renderReferral(w http.ResponseWriter, r *http.Request, status i
 	if err != nil {
 		return err
 	}
-	res, err := s.store.CaseAccess(ctx, ref.CaseID, s.now())
+	parties, err := s.referrals.Parties(ctx, rq, ref)
 	if err != nil {
 		return err
 	}
-	res.ToOrgID, res.Active = ref.ToOrgID, ref.Active(s.now())
 	a := rq.Actor
-	d := referralViewData{Ref: ref, Vocab: caseVocab, Errs: errs, Address: address, Active: res.Active, Overdue: ref.Overdue(s.now()),
+	d := referralViewData{Ref: ref, Vocab: caseVocab, Errs: errs, Address: address, Active: ref.Active(s.now()), Overdue: ref.Overdue(s.now()),
 		Decline: casework.DeclineReasons, Revoke: casework.RevokeReasons, Outcomes: casework.Outcomes}
-	d.Sender = a.OrgID == ref.FromOrgID && access.Allow(a, access.ReferralSend, res)
-	d.Receiver = access.Allow(a, access.ReferralRespond, res)
+	d.Sender, d.Receiver = parties.Sender, parties.Receiver
 	if d.Receiver {
 		d.Next = casework.NextReferral(ref.Status, casework.Receiver)
 	}
@@ -383,18 +381,8 @@ func (s *Server) renderReferral(w http.ResponseWriter, r *http.Request, status i
 	}
 	// The names of both parties' people: each side sees who moved the
 	// referral, and the shelter who opened its address.
-	d.UserName = map[int64]string{}
-	for _, org := range []int64{ref.FromOrgID, ref.ToOrgID} {
-		if org == 0 {
-			continue
-		}
-		users, err := s.store.Users(ctx, account.UserFilter{OrgID: org})
-		if err != nil {
-			return err
-		}
-		for _, u := range users {
-			d.UserName[u.ID] = u.Name
-		}
+	if d.UserName, err = s.admin.StaffNames(ctx, rq, ref.FromOrgID, ref.ToOrgID); err != nil {
+		return err
 	}
 	return s.render(w, r, status, "referral_view.html", "referrals.view_title", d)
 }

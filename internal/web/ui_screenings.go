@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"puente/internal/access"
-	"puente/internal/account"
 	"puente/internal/casework"
 	"puente/internal/glossary"
 	"puente/internal/htcds"
@@ -43,12 +42,8 @@ func (s *Server) screeningList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := screeningListData{Screenings: list, UserName: map[int64]string{}}
-	team, err := s.store.Users(r.Context(), account.UserFilter{OrgID: stateOf(r).user.OrgID})
-	if err != nil {
+	if d.UserName, err = s.admin.StaffNames(r.Context(), caseRequest(r), stateOf(r).user.OrgID); err != nil {
 		return err
-	}
-	for _, u := range team {
-		d.UserName[u.ID] = u.Name
 	}
 	return s.render(w, r, http.StatusOK, "screening_list.html", "screening.list_title", d)
 }
@@ -268,11 +263,15 @@ func (s *Server) renderResult(w http.ResponseWriter, r *http.Request, status int
 		d.Results = append(d.Results, jr)
 	}
 	if rec.CaseID == nil && access.Allow(rq.Actor, access.CaseList, access.Resource{OrgID: rq.Actor.OrgID}) {
-		list, err := s.store.Cases(ctx, casework.Filter{OrgID: rq.Actor.OrgID, Limit: 200})
+		list, err := s.cases.List(ctx, rq, casework.Filter{Limit: 200})
 		if err != nil {
 			return err
 		}
-		d.Cases = list
+		for _, c := range list {
+			if c.OrgID == rq.Actor.OrgID {
+				d.Cases = append(d.Cases, c)
+			}
+		}
 	}
 	return s.render(w, r, status, "screening_result.html", "screening.result_title", d)
 }

@@ -35,7 +35,7 @@ func (s *Server) userList(w http.ResponseWriter, r *http.Request) error {
 	if !access.Allow(st.actor, access.ViewUsers, access.Resource{OrgID: d.OrgID}) {
 		return problem.New(problem.Forbidden, "error.forbidden")
 	}
-	users, err := s.store.Users(r.Context(), account.UserFilter{OrgID: d.OrgID})
+	users, err := s.admin.Users(r.Context(), caseRequest(r), account.UserFilter{OrgID: d.OrgID})
 	if err != nil {
 		return err
 	}
@@ -43,7 +43,7 @@ func (s *Server) userList(w http.ResponseWriter, r *http.Request) error {
 	if d.Waiting, err = s.admin.Waiting(r.Context(), caseRequest(r)); err != nil {
 		return err
 	}
-	orgs, err := s.store.Organizations(r.Context(), account.OrgFilter{WithDisabled: true})
+	orgs, err := s.admin.Organizations(r.Context(), caseRequest(r), account.OrgFilter{WithDisabled: true})
 	if err != nil {
 		return err
 	}
@@ -65,7 +65,7 @@ type userFormData struct {
 }
 
 func (s *Server) renderUserForm(w http.ResponseWriter, r *http.Request, status int, d userFormData) error {
-	orgs, err := s.store.Organizations(r.Context(), account.OrgFilter{})
+	orgs, err := s.admin.Organizations(r.Context(), caseRequest(r), account.OrgFilter{})
 	if err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ func (s *Server) userEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u, err := s.store.User(r.Context(), id)
+	u, err := s.admin.User(r.Context(), caseRequest(r), id)
 	if err != nil {
 		return err
 	}
@@ -127,7 +127,7 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u, err := s.store.User(r.Context(), id)
+	u, err := s.admin.User(r.Context(), caseRequest(r), id)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ package admin
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -65,6 +66,8 @@ type Service struct {
 	Now   func() time.Time
 	// Password is the hashing cost; the zero value is password.Default.
 	Password password.Params
+	// Gate bounds the password hashes running at once (nil: unbounded).
+	Gate *password.Gate
 }
 
 // Operator is the request of someone at the server's command line, who
@@ -188,9 +191,9 @@ func (s *Service) CreateUser(ctx context.Context, rq access.Request, u *account.
 	if err := f.Err(); err != nil {
 		return err
 	}
-	hash, err := password.Hash(pw, s.params())
+	hash, err := s.Gate.Hash(ctx, pw, s.params())
 	if err != nil {
-		return err
+		return busy(err)
 	}
 	u.ID, u.PasswordHash = 0, hash
 	return s.Store.Atomic(ctx, func(ctx context.Context) error {
@@ -240,8 +243,8 @@ func (s *Service) UpdateUser(ctx context.Context, rq access.Request, u *account.
 	var hash string
 	if newPassword != "" {
 		var err error
-		if hash, err = password.Hash(newPassword, s.params()); err != nil {
-			return err
+		if hash, err = s.Gate.Hash(ctx, newPassword, s.params()); err != nil {
+			return busy(err)
 		}
 	}
 	return s.Store.Atomic(ctx, func(ctx context.Context) error {
@@ -400,8 +403,8 @@ func (s *Service) ChangeOwnPassword(ctx context.Context, rq access.Request, curr
 	var f problem.Fields
 	if len(current) > 4*password.MaxLength {
 		f.Add("current", "account.current_wrong")
-	} else if ok, _, err := password.Verify(current, u.PasswordHash, s.params()); err != nil {
-		return err
+	} else if ok, _, err := s.Gate.Verify(ctx, current, u.PasswordHash, s.params()); err != nil {
+		return busy(err)
 	} else if !ok {
 		f.Add("current", "account.current_wrong")
 	}
@@ -413,9 +416,9 @@ func (s *Service) ChangeOwnPassword(ctx context.Context, rq access.Request, curr
 	if err := f.Err(); err != nil {
 		return err
 	}
-	hash, err := password.Hash(next, s.params())
+	hash, err := s.Gate.Hash(ctx, next, s.params())
 	if err != nil {
-		return err
+		return busy(err)
 	}
 	return s.Store.Atomic(ctx, func(ctx context.Context) error {
 		if err := s.decide(ctx, rq, access.ManageOwnAccount, access.Resource{}, userRecord(u.ID), "password changed; other sessions ended, tokens revoked"); err != nil {
@@ -528,4 +531,13 @@ func (s *Service) UpdateOrganization(ctx context.Context, rq access.Request, o *
 
 func orgNote(o *account.Organization) string {
 	return "vetted=" + strconv.FormatBool(o.Vetted) + " disabled=" + strconv.FormatBool(o.Disabled) + " country=" + string(o.Country) + " kind=" + string(o.Kind)
+}
+
+// busy turns a password hash that waited too long into "try again in a
+// moment".
+func busy(err error) error {
+	if errors.Is(err, password.ErrBusy) {
+		return problem.Wrap(problem.Unavailable, "error.busy", err)
+	}
+	return err
 }

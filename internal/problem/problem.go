@@ -22,6 +22,7 @@ const (
 	Conflict                 // the record already exists or changed underneath
 	TooMany                  // throttled or locked out for now
 	TooLarge                 // the request body is over the limit
+	Unavailable              // the server is busy for now: try again in a moment
 )
 
 func (k Kind) String() string {
@@ -40,6 +41,8 @@ func (k Kind) String() string {
 		return "too_many"
 	case TooLarge:
 		return "too_large"
+	case Unavailable:
+		return "unavailable"
 	default:
 		return "internal"
 	}

@@ -273,8 +273,8 @@ func (s *Service) DisableSecondFactor(ctx context.Context, u *account.User, org 
 	if len(pw) > 4*password.MaxLength {
 		return WrongPassword, res, s.record(ctx, u, "auth.mfa_disable", audit.Deny, "wrong password", requestID)
 	}
-	if ok, _, err := password.Verify(pw, u.PasswordHash, s.params()); err != nil {
-		return "", res, err
+	if ok, _, err := s.Gate.Verify(ctx, pw, u.PasswordHash, s.params()); err != nil {
+		return "", res, busy(err)
 	} else if !ok {
 		return WrongPassword, res, s.record(ctx, u, "auth.mfa_disable", audit.Deny, "wrong password", requestID)
 	}

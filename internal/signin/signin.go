@@ -11,6 +11,7 @@ package signin
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -54,6 +55,8 @@ type Service struct {
 	Now      func() time.Time
 	Password password.Params
 	Timeouts auth.Timeouts
+	// Gate bounds the password hashes running at once (nil: unbounded).
+	Gate *password.Gate
 
 	turns auth.KeyLocks // attempts that share a key take turns (see Turn)
 }
@@ -136,15 +139,17 @@ func (s *Service) CheckPassword(ctx context.Context, email, pw string, k Keys, r
 	}
 	u, err := s.Store.UserByEmail(ctx, email)
 	if problem.Is(err, problem.NotFound) {
-		password.Verify(pw, password.DummyHash(s.params()), s.params())
+		if _, _, err := s.Gate.Verify(ctx, pw, password.DummyHash(s.params()), s.params()); err != nil {
+			return res, busy(err)
+		}
 		return s.refused(ctx, nil, k, "unknown account", requestID)
 	} else if err != nil {
 		return res, err
 	}
-	ok, rehash, err := password.Verify(pw, u.PasswordHash, s.params())
+	ok, rehash, err := s.Gate.Verify(ctx, pw, u.PasswordHash, s.params())
 	switch {
 	case err != nil:
-		return res, err
+		return res, busy(err)
 	case !ok:
 		return s.refused(ctx, u, k, "wrong password", requestID)
 	case u.Disabled:
@@ -152,8 +157,8 @@ func (s *Service) CheckPassword(ctx context.Context, email, pw string, k Keys, r
 	}
 	var newHash string
 	if rehash {
-		if newHash, err = password.Hash(pw, s.params()); err != nil {
-			return res, err
+		if newHash, err = s.Gate.Hash(ctx, pw, s.params()); err != nil {
+			return res, busy(err)
 		}
 	}
 	err = s.Store.Atomic(ctx, func(ctx context.Context) error {
@@ -364,4 +369,13 @@ func (s *Service) Sweep(ctx context.Context) (sessions int64, err error) {
 	}
 	_, err = s.Store.DeleteExpiredSignInLimits(ctx, now)
 	return sessions, err
+}
+
+// busy turns a password check that waited too long into "try again in a
+// moment".
+func busy(err error) error {
+	if errors.Is(err, password.ErrBusy) {
+		return problem.Wrap(problem.Unavailable, "error.busy", err)
+	}
+	return err
 }

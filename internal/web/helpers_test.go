@@ -83,7 +83,7 @@ func newEnv(t testing.TB, db *store.DB) *env {
 	}
 	logs := &lockedBuffer{}
 	srv, err := New(Config{Services: testServices(db, db, key, c.Now), Keys: key, Logger: slog.New(slog.NewJSONHandler(logs, nil)),
-		Demo: true, Version: "test", Password: fastHash, Now: c.Now})
+		Demo: true, Version: "test", Password: fastHash, Now: c.Now, Anonymous: testAnonymous})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,6 +91,10 @@ func newEnv(t testing.TB, db *store.DB) *env {
 	t.Cleanup(ts.Close)
 	return &env{t: t, db: db, srv: srv, ts: ts, logs: &logs.Buffer, clock: c, keys: key}
 }
+
+// testAnonymous lets tests that walk every page anonymously do so from one
+// address; TestAnonymousFloodIsShed tries the real limits.
+var testAnonymous = AnonymousLimits{InFlight: 64, Burst: 1 << 20, Every: time.Millisecond}
 
 // testServices wires the services over db as cmd/puente does
 // (internal/wiring, which the web package's own tests cannot import), with

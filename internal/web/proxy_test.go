@@ -17,7 +17,7 @@ import (
 // changed by change, and serves it.
 func (e *env) serverWith(change func(*Config)) (*Server, *httptest.Server) {
 	e.t.Helper()
-	cfg := Config{Services: testServices(e.db, e.db, e.keys, e.clock.Now), Keys: e.keys, Logger: slog.New(slog.DiscardHandler), Demo: true, Version: "test", Password: fastHash, Now: e.clock.Now}
+	cfg := Config{Services: testServices(e.db, e.db, e.keys, e.clock.Now), Keys: e.keys, Logger: slog.New(slog.DiscardHandler), Demo: true, Version: "test", Password: fastHash, Now: e.clock.Now, Anonymous: testAnonymous}
 	change(&cfg)
 	srv, err := New(cfg)
 	if err != nil {
@@ -153,5 +153,32 @@ func TestHSTS(t *testing.T) {
 				t.Errorf("Strict-Transport-Security = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestAnonymousFloodIsShed: with the real limits, one address flooding
+// the sign-in page is refused once past its burst, cheaply and with a time
+// to come back, while a signed-in caseworker from the same address is
+// served as usual.
+func TestAnonymousFloodIsShed(t *testing.T) {
+	e := sqliteEnv(t)
+	staff := e.signIn("caseworker")
+	_, ts := e.serverWith(func(c *Config) { c.Anonymous = AnonymousLimits{} })
+	staff.e = &env{t: t, db: e.db, srv: e.srv, ts: ts, clock: e.clock, keys: e.keys}
+	anon := &browser{e: staff.e, cookies: map[string]string{}, header: http.Header{}}
+	var refused *response
+	for i := 0; i <= anonBurst && refused == nil; i++ {
+		if res := anon.get("/login"); res.StatusCode == http.StatusTooManyRequests {
+			refused = res
+		}
+	}
+	if refused == nil {
+		t.Fatalf("%d sign-in pages from one address in a burst: none refused", anonBurst+1)
+	}
+	if refused.Header.Get("Retry-After") == "" || strings.Contains(refused.body, "<html") {
+		t.Errorf("the refusal is not a cheap plain answer with a time to retry: %q", refused.body)
+	}
+	if res := staff.get("/dashboard"); res.StatusCode != http.StatusOK {
+		t.Errorf("a signed-in caseworker from the same address: %d", res.StatusCode)
 	}
 }

@@ -156,6 +156,8 @@ func statusOf(k problem.Kind) int {
 		return http.StatusConflict
 	case problem.TooMany:
 		return http.StatusTooManyRequests
+	case problem.Unavailable:
+		return http.StatusServiceUnavailable
 	case problem.TooLarge:
 		return http.StatusRequestEntityTooLarge
 	default:
@@ -170,7 +172,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	st := stateOf(r)
 	pe := problem.As(err)
 	status := statusOf(pe.Kind)
-	if status >= 500 {
+	if pe.Kind == problem.Unavailable || pe.Kind == problem.TooMany {
+		w.Header().Set("Retry-After", "2")
+	}
+	if status >= 500 && pe.Kind != problem.Unavailable {
 		s.log.Error("request failed", "ref", st.ref, "route", st.route, "err", err)
 	} else {
 		s.log.Info("request refused", "ref", st.ref, "route", st.route, "kind", pe.Kind.String(), "key", pe.Key)

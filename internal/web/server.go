@@ -74,22 +74,28 @@ type Config struct {
 	// ExitURL is where the quick-exit control sends a person: a neutral
 	// page that gives nothing away to someone looking over their shoulder.
 	ExitURL string
-	Now     func() time.Time
+	// Anonymous bounds the requests of no one signed in (shed.go); the
+	// zero value takes the defaults.
+	Anonymous AnonymousLimits
+	Now       func() time.Time
 }
 
 // Server is Puente's HTTP server.
 type Server struct {
-	cfg        Config
-	log        *slog.Logger
-	now        func() time.Time
-	csrfKey    []byte
-	mux        *http.ServeMux
-	routes     []Route
-	pages      map[string]*template.Template // one parsed set per language
-	cases      *casework.Service
-	admin      *admin.Service
-	signin     *signin.Service
-	dir        *directory.Keeper
+	cfg     Config
+	log     *slog.Logger
+	now     func() time.Time
+	csrfKey []byte
+	mux     *http.ServeMux
+	routes  []Route
+	pages   map[string]*template.Template // one parsed set per language
+	cases   *casework.Service
+	admin   *admin.Service
+	signin  *signin.Service
+	dir     *directory.Keeper
+	// anonRate and anonSlots bound requests from no one signed in (shed.go).
+	anonRate   *auth.Throttle
+	anonSlots  chan struct{}
 	practice   *practice.Library
 	journal    *audit.Log
 	referrals  *casework.Referrals
@@ -157,6 +163,8 @@ func New(cfg Config) (*Server, error) {
 		devices:   auth.NewDevices(cfg.Keys.Derive("device-cookie")),
 
 		crossOrigin: http.NewCrossOriginProtection(),
+		anonRate:    auth.NewThrottle(cfg.Anonymous.orDefaults().Burst, cfg.Anonymous.orDefaults().Every),
+		anonSlots:   make(chan struct{}, cfg.Anonymous.orDefaults().InFlight),
 	}
 	s.metrics = newMetrics(s.registry)
 	sv := cfg.Services
@@ -174,7 +182,7 @@ func New(cfg Config) (*Server, error) {
 
 // Handler returns the server's root handler with all middleware applied.
 func (s *Server) Handler() http.Handler {
-	return s.withState(s.recoverPanics(s.securityHeaders(s.authenticate(s.mux))))
+	return s.withState(s.recoverPanics(s.securityHeaders(s.authenticate(s.shed(s.mux)))))
 }
 
 // Sweep deletes expired sessions and sign-in counts and expires referrals

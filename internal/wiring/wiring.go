@@ -33,12 +33,13 @@ func Services(db *store.DB, kr *secret.Keyring, o Options) web.Services {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	gate := password.NewGate(0, 0)
 	return web.Services{
 		Cases:      &casework.Service{Store: db, Now: o.Now},
 		Referrals:  &casework.Referrals{Store: db, Now: o.Now},
 		Screenings: &interview.Service{Store: db, Protocol: screening.Load(), Now: o.Now},
-		Admin:      &admin.Service{Store: db, Now: o.Now, Password: o.Password},
-		SignIn:     &signin.Service{Store: db, Now: o.Now, Password: o.Password, Timeouts: o.Timeouts},
+		Admin:      &admin.Service{Store: db, Now: o.Now, Password: o.Password, Gate: gate},
+		SignIn:     &signin.Service{Store: db, Now: o.Now, Password: o.Password, Timeouts: o.Timeouts, Gate: gate},
 		Directory:  &directory.Keeper{Store: db, Now: o.Now},
 		Practice:   &practice.Library{Store: db},
 		Audit:      &audit.Log{Store: db, Key: kr.Derive(audit.ChainKeyPurpose), Now: o.Now},

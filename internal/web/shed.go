@@ -1,0 +1,81 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"puente/internal/i18n"
+)
+
+// Requests from no one signed in — the sign-in page, the public glossary,
+// the HSDA API, and whoever floods them — are served after the staff's: at
+// most anonInFlight of them at once, and from one address no more than a
+// burst of anonBurst, then one every anonEvery. What is over is refused at
+// once with a short plain answer that costs nothing to make, so a flood
+// never takes the cores a caseworker's page needs. (Password checks, the
+// costliest thing an anonymous request can ask for, are bounded apart:
+// password.Gate.)
+//
+// Config.Anonymous changes them; the zero value takes these.
+const (
+	anonInFlight = 16
+	anonBurst    = 40
+	anonEvery    = 100 * time.Millisecond
+)
+
+// AnonymousLimits bound the requests of no one signed in (see shed).
+type AnonymousLimits struct {
+	InFlight int           // handled at once, from every address together
+	Burst    int           // from one address, before its rate applies
+	Every    time.Duration // from one address, one more every Every
+}
+
+func (l AnonymousLimits) orDefaults() AnonymousLimits {
+	if l.InFlight <= 0 {
+		l.InFlight = anonInFlight
+	}
+	if l.Burst <= 0 {
+		l.Burst = anonBurst
+	}
+	if l.Every <= 0 {
+		l.Every = anonEvery
+	}
+	return l
+}
+
+// shed applies those limits; it runs once the caller is known.
+func (s *Server) shed(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := stateOf(r)
+		if st.user != nil || r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if !s.anonRate.Allow(s.clientIP(r), s.now()) {
+			s.refuseCheaply(w, st, http.StatusTooManyRequests)
+			return
+		}
+		if strings.HasPrefix(r.URL.Path, "/static/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		select {
+		case s.anonSlots <- struct{}{}:
+			defer func() { <-s.anonSlots }()
+			next.ServeHTTP(w, r)
+		default:
+			s.refuseCheaply(w, st, http.StatusServiceUnavailable)
+		}
+	})
+}
+
+// refuseCheaply answers with a line of plain text in the person's
+// language, and says when to try again.
+func (s *Server) refuseCheaply(w http.ResponseWriter, st *state, status int) {
+	st.route = "shed"
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Retry-After", "2")
+	w.WriteHeader(status)
+	w.Write([]byte(i18n.T(st.lang, "error.busy") + "\n"))
+}

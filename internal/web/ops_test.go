@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -215,5 +216,30 @@ func TestQuickExit(t *testing.T) {
 	}
 	if res := b.get("/dashboard"); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("after quick exit the dashboard answers %d: pressing Back would show it", res.StatusCode)
+	}
+}
+
+// TestPagesAreCompressed: a page asked for with Accept-Encoding comes back
+// compressed, and much smaller.
+func TestPagesAreCompressed(t *testing.T) {
+	e := sqliteEnv(t)
+	b := e.signIn("supervisor")
+	plain := b.get("/directory/gaps")
+	req, _ := http.NewRequest(http.MethodGet, e.ts.URL+"/directory/gaps", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	for k, v := range b.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	res, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if res.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("Content-Encoding %q, want gzip", res.Header.Get("Content-Encoding"))
+	}
+	if len(raw)*4 > len(plain.body) {
+		t.Errorf("compressed %d bytes, plain %d: not compressed much", len(raw), len(plain.body))
 	}
 }

@@ -182,7 +182,7 @@ func New(cfg Config) (*Server, error) {
 
 // Handler returns the server's root handler with all middleware applied.
 func (s *Server) Handler() http.Handler {
-	return s.withState(s.recoverPanics(s.securityHeaders(s.authenticate(s.shed(s.mux)))))
+	return s.withState(s.compress(s.recoverPanics(s.securityHeaders(s.authenticate(s.shed(s.mux))))))
 }
 
 // Sweep deletes expired sessions and sign-in counts and expires referrals

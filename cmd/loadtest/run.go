@@ -133,7 +133,7 @@ func measure(ctx context.Context, cfg *config, t *target, out io.Writer) ([]*ste
 	deadline, _ := ctx.Deadline()
 	since := time.Now()
 	var results []*stepResult
-	fails := 0
+	var steps stepping
 	for _, rate := range cfg.rates {
 		for _, flooded := range modes {
 			if ctx.Err() != nil || time.Until(deadline) < cfg.step {
@@ -146,14 +146,25 @@ func measure(ctx context.Context, cfg *config, t *target, out io.Writer) ([]*ste
 		}
 		// The quiet step decides: the flooded one says what an attack
 		// costs at that rate.
-		if verdict(results[len(results)-len(modes)].overall(), cfg.p99) != "" {
-			if fails++; fails == 2 {
-				fmt.Fprintln(out, "\nStopping: two steps failed.")
-				break
-			}
+		if !steps.next(verdict(results[len(results)-len(modes)].overall(), cfg.p99)) {
+			fmt.Fprintln(out, "\nStopping: two steps failed.")
+			break
 		}
 	}
 	return results, since, nil
+}
+
+// stepping is the rule for going on: stepping up stops at the second
+// failed step, since a server past its limit only gets slower, and the
+// rates after it would measure the queue rather than the server.
+type stepping struct{ failed int }
+
+// next takes a step's verdict ("" for a pass) and says whether to go on.
+func (s *stepping) next(verdict string) bool {
+	if verdict != "" {
+		s.failed++
+	}
+	return s.failed < 2
 }
 
 func stopReason(ctx context.Context, cfg *config) string {

@@ -194,7 +194,12 @@ func newWorkload(base string, mix []weight, staff []*session) (*workload, error)
 func (w *workload) target(t *vegeta.Target) error {
 	route := w.pick.pick(rand.IntN(w.pick.total()))
 	cands := w.eligible[route]
-	s := cands[rand.IntN(len(cands))]
+	w.request(t, route, cands[rand.IntN(len(cands))])
+	return nil
+}
+
+// request fills t with a request of the route for session s.
+func (w *workload) request(t *vegeta.Target, route string, s *session) {
 	t.Method, t.Header, t.Body = http.MethodGet, s.get, nil
 	switch route {
 	case routeDashboard:
@@ -214,7 +219,6 @@ func (w *workload) target(t *vegeta.Target) error {
 		t.Method, t.Header, t.URL = http.MethodPost, s.post, w.base+"/cases"
 		t.Body = []byte(newCaseForm(s.csrf, w.created.Add(1)).Encode())
 	}
-	return nil
 }
 
 // newCaseForm is a minimal valid new case, as a caseworker records a first

@@ -1,5 +1,5 @@
 # Thin wrappers over go commands; the README's commands work without make.
-.PHONY: run test lint bench
+.PHONY: run test lint bench load
 
 run:
 	go run ./cmd/puente serve --demo
@@ -16,3 +16,9 @@ lint:
 
 bench:
 	go test -run '^$$' -bench . -benchmem ./...
+
+# The mixed staff workload at stepped rates against puente serve --demo on
+# 127.0.0.1 (see README, "Load"); pass flags with ARGS="--flood" or
+# ARGS="--db postgres://puente:puente@127.0.0.1:5432/postgres".
+load:
+	go run ./cmd/loadtest $(ARGS)

@@ -117,9 +117,13 @@ func readAudit(ctx context.Context, data, dsn string, since time.Time) (*auditLo
 
 // perRequest is how the requests of one route pattern fared in the audit
 // log: how many left no entry of the route's action, exactly one, and more
-// than one; and how many entries of any action they left (entries → requests).
+// than one; how many of those with none the server answered below 500 (a
+// request cut short by a client that left, logged as 500, may rightly have
+// read nothing and written nothing); and how many entries of any action
+// they left (entries → requests).
 type perRequest struct {
 	requests, none, one, more int
+	noneAnswered              int
 	any                       map[int]int
 }
 
@@ -139,6 +143,9 @@ func entriesPerRequest(l *serverLog, a *auditLog, pattern, action string) perReq
 		switch {
 		case n == 0:
 			p.none++
+			if rq.status < 500 {
+				p.noneAnswered++
+			}
 		case n == 1:
 			p.one++
 		default:
@@ -163,7 +170,7 @@ func spread(m map[int]int) string {
 // from the server's log, how many requests left exactly one entry.
 func printAudit(w io.Writer, seen map[string]*sample, l *serverLog, a *auditLog) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "route\tanswered\taction\tentries (allow/deny)\tlogged requests\twith exactly 1\twith 0\twith >1\tentries of any action: requests\t")
+	fmt.Fprintln(tw, "route\tanswered\taction\tentries (allow/deny)\tlogged requests\twith exactly 1\twith 0\t(of them <500)\twith >1\tentries of any action: requests\t")
 	for _, s := range sensitive {
 		got, ok := seen[s.route]
 		if !ok {
@@ -173,9 +180,9 @@ func printAudit(w io.Writer, seen map[string]*sample, l *serverLog, a *auditLog)
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%d (%d/%d)\t", s.route, got.count()-got.errors, s.action, t[audit.Allow]+t[audit.Deny], t[audit.Allow], t[audit.Deny])
 		if l != nil {
 			p := entriesPerRequest(l, a, s.pattern, s.action)
-			fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%s\t\n", p.requests, p.one, p.none, p.more, spread(p.any))
+			fmt.Fprintf(tw, "%d\t%d\t%d\t(%d)\t%d\t%s\t\n", p.requests, p.one, p.none, p.noneAnswered, p.more, spread(p.any))
 		} else {
-			fmt.Fprintln(tw, "-\t-\t-\t-\t-\t")
+			fmt.Fprintln(tw, "-\t-\t-\t-\t-\t-\t")
 		}
 	}
 	tw.Flush()

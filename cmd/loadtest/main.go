@@ -42,7 +42,9 @@ as "throttled", not as an error. Exit status 1 when the run could not be made
 or the audit log fails verification; failed steps are findings, not errors.
 
 Everything stays on this machine: --url and --db must name 127.0.0.1, ::1 or
-localhost.
+localhost. --flood sends X-Forwarded-For, which the server it starts believes
+(--behind-proxy); against --url, start that server with --behind-proxy, or the
+flood locks 127.0.0.1 out of signing in for 15 minutes.
 `
 
 // config is what the flags ask for.

@@ -123,12 +123,12 @@ func readAudit(ctx context.Context, data, dsn string, since time.Time) (*auditLo
 // they left (entries → requests).
 type perRequest struct {
 	requests, none, one, more int
-	noneAnswered              int
+	noneAnswered              map[int]int // status → requests
 	any                       map[int]int
 }
 
 func entriesPerRequest(l *serverLog, a *auditLog, pattern, action string) perRequest {
-	p := perRequest{any: map[int]int{}}
+	p := perRequest{any: map[int]int{}, noneAnswered: map[int]int{}}
 	for ref, rq := range l.requests {
 		if rq.route != pattern {
 			continue
@@ -144,7 +144,7 @@ func entriesPerRequest(l *serverLog, a *auditLog, pattern, action string) perReq
 		case n == 0:
 			p.none++
 			if rq.status < 500 {
-				p.noneAnswered++
+				p.noneAnswered[rq.status]++
 			}
 		case n == 1:
 			p.one++
@@ -156,7 +156,8 @@ func entriesPerRequest(l *serverLog, a *auditLog, pattern, action string) perReq
 	return p
 }
 
-// spread prints entries → requests as "1 entry: 40, 2 entries: 3".
+// spread prints a count of requests by a number (entries, a status) as
+// "number:requests", e.g. "1:40 2:3".
 func spread(m map[int]int) string {
 	var parts []string
 	for _, k := range slices.Sorted(maps.Keys(m)) {
@@ -170,7 +171,7 @@ func spread(m map[int]int) string {
 // from the server's log, how many requests left exactly one entry.
 func printAudit(w io.Writer, seen map[string]*sample, l *serverLog, a *auditLog) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "route\tanswered\taction\tentries (allow/deny)\tlogged requests\twith exactly 1\twith 0\t(of them <500)\twith >1\tentries of any action: requests\t")
+	fmt.Fprintln(tw, "route\tanswered\taction\tentries (allow/deny)\tlogged requests\twith exactly 1\twith 0\t(<500 status:n)\twith >1\tentries of any action: requests\t")
 	for _, s := range sensitive {
 		got, ok := seen[s.route]
 		if !ok {
@@ -180,7 +181,7 @@ func printAudit(w io.Writer, seen map[string]*sample, l *serverLog, a *auditLog)
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%d (%d/%d)\t", s.route, got.count()-got.errors, s.action, t[audit.Allow]+t[audit.Deny], t[audit.Allow], t[audit.Deny])
 		if l != nil {
 			p := entriesPerRequest(l, a, s.pattern, s.action)
-			fmt.Fprintf(tw, "%d\t%d\t%d\t(%d)\t%d\t%s\t\n", p.requests, p.one, p.none, p.noneAnswered, p.more, spread(p.any))
+			fmt.Fprintf(tw, "%d\t%d\t%d\t(%s)\t%d\t%s\t\n", p.requests, p.one, p.none, spread(p.noneAnswered), p.more, spread(p.any))
 		} else {
 			fmt.Fprintln(tw, "-\t-\t-\t-\t-\t-\t")
 		}

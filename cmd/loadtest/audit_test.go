@@ -50,7 +50,7 @@ func TestEntriesPerRequest(t *testing.T) {
 		"E": {"case.create"},
 	}}
 	got := entriesPerRequest(l, a, "GET /cases/{id}", "case.read")
-	want := perRequest{requests: 4, none: 1, noneAnswered: 1, one: 2, more: 1, any: map[int]int{0: 1, 1: 1, 2: 2}}
+	want := perRequest{requests: 4, none: 1, noneAnswered: map[int]int{404: 1}, one: 2, more: 1, any: map[int]int{0: 1, 1: 1, 2: 2}}
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(perRequest{})); diff != "" {
 		t.Errorf("case pages (-want +got):\n%s", diff)
 	}

@@ -52,7 +52,7 @@ func checkRun(t *testing.T, engine, text string) {
 			t.Errorf("no %s request in the step table", route)
 		}
 	}
-	row := regexp.MustCompile(`(?m)^(case list|case page|name search|create case)\s+(\d+)\s+\S+\s+\d+ \(\d+/\d+\)\s+(\d+)\s+(\d+)\s+(\d+)\s+\(\d+\)\s+(\d+)\s`)
+	row := regexp.MustCompile(`(?m)^(case list|case page|name search|create case)\s+(\d+)\s+\S+\s+\d+ \(\d+/\d+\)\s+(\d+)\s+(\d+)\s+(\d+)\s+\([0-9: ]*\)\s+(\d+)\s`)
 	rows := row.FindAllStringSubmatch(text, -1)
 	if len(rows) != 4 {
 		t.Fatalf("audit table has %d rows of the 4 sensitive routes:\n%s", len(rows), text)

@@ -26,7 +26,7 @@ func TestOneStepAgainstARealServer(t *testing.T) {
 	for engine, flags := range engines {
 		t.Run(engine, func(t *testing.T) {
 			var out strings.Builder
-			args := append([]string{"--rates", "25", "--step", "2s", "--sessions", "5", "--p99", "5s", "--max", "1m"}, flags...)
+			args := append([]string{"--rates", "25", "--step", "2s", "--sessions", "5", "--p99", "5s", "--max", "3m"}, flags...)
 			if err := run(t.Context(), args, &out); err != nil {
 				t.Fatalf("run: %v\n%s", err, out.String())
 			}

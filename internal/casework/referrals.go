@@ -18,6 +18,7 @@ import (
 // ReferralStore is what the referral service needs from storage.
 type ReferralStore interface {
 	Atomic(ctx context.Context, fn func(ctx context.Context) error) error
+	Read(ctx context.Context, fn func(ctx context.Context) error) error
 	CaseAccess(ctx context.Context, id int64, now time.Time) (access.Resource, error)
 	Case(ctx context.Context, id int64, classes []access.Class) (*Case, error)
 	MoveCase(ctx context.Context, id int64, t Transition) error
@@ -243,7 +244,7 @@ func joinErr(a, b error) error {
 
 // Get returns a referral to a party to it.
 func (s *Referrals) Get(ctx context.Context, rq Request, id int64) (r *Referral, err error) {
-	err = s.Store.Atomic(ctx, func(ctx context.Context) error {
+	err = s.Store.Read(ctx, func(ctx context.Context) error {
 		if r, err = s.load(ctx, rq, access.ReferralRead, id); err != nil {
 			return err
 		}
@@ -341,7 +342,7 @@ func (s *Referrals) Queue(ctx context.Context, rq Request, f ReferralFilter) (ou
 			return nil, &problem.Error{Kind: problem.Invalid, Key: "error.invalid", Fields: []problem.FieldError{{Field: "status", Key: "field.choose_one"}}}
 		}
 	}
-	err = s.Store.Atomic(ctx, func(ctx context.Context) error {
+	err = s.Store.Read(ctx, func(ctx context.Context) error {
 		d := access.Decide(rq.Actor, access.ReferralRead, access.Resource{})
 		if !d.Allowed {
 			if err := s.Store.AppendAudit(ctx, audit.Of(rq, s.now(), access.ReferralRead, "", d, "queue")); err != nil {
@@ -365,7 +366,7 @@ func (s *Referrals) Queue(ctx context.Context, rq Request, f ReferralFilter) (ou
 // to: all of them for the owner, only its own for a receiving one. A case
 // with none to show leaves no entry: nothing was read, and nothing refused.
 func (s *Referrals) ForCase(ctx context.Context, rq Request, caseID int64) (out []Referral, err error) {
-	err = s.Store.Atomic(ctx, func(ctx context.Context) error {
+	err = s.Store.Read(ctx, func(ctx context.Context) error {
 		rs, err := s.Store.Referrals(ctx, ReferralFilter{CaseID: caseID})
 		if err != nil || len(rs) == 0 {
 			return err
@@ -404,7 +405,7 @@ func (s *Referrals) Place(ctx context.Context, rq Request, r *Referral) (pa Plac
 	if r.LocationID == "" {
 		return pa, nil
 	}
-	err = s.Store.Atomic(ctx, func(ctx context.Context) error {
+	err = s.Store.Read(ctx, func(ctx context.Context) error {
 		custodian, confidential, err := s.Store.PlaceCustodian(ctx, r.LocationID)
 		if problem.Is(err, problem.NotFound) {
 			return nil // the place left the directory since

@@ -20,6 +20,9 @@ type Store interface {
 	// Atomic runs fn in one transaction that every call made with the
 	// context it is given joins, audit entries included: see store.Atomic.
 	Atomic(ctx context.Context, fn func(ctx context.Context) error) error
+	// Read runs fn in one read-only transaction; the audit entries it
+	// appends are durable when Read returns: see store.Read.
+	Read(ctx context.Context, fn func(ctx context.Context) error) error
 	CreateCase(ctx context.Context, c *Case) error
 	Case(ctx context.Context, id int64, classes []access.Class) (*Case, error)
 	UpdateCase(ctx context.Context, c *Case, classes []access.Class) error
@@ -182,7 +185,7 @@ func (s *Service) Create(ctx context.Context, rq Request, c *Case) error {
 // Get returns the case with only the classes the actor may read, and
 // which classes those are.
 func (s *Service) Get(ctx context.Context, rq Request, id int64) (c *Case, visible []access.Class, err error) {
-	err = s.Store.Atomic(ctx, func(ctx context.Context) error {
+	err = s.Store.Read(ctx, func(ctx context.Context) error {
 		res, err := s.resource(ctx, rq, access.CaseRead, id)
 		if err != nil {
 			return err
@@ -221,7 +224,7 @@ func Editable(a access.Actor, res access.Resource) []access.Class {
 // not found (audited) when there are none. It reads nothing of the case,
 // so an allowed answer is not recorded.
 func (s *Service) EditableClasses(ctx context.Context, rq Request, id int64) (classes []access.Class, err error) {
-	err = s.Store.Atomic(ctx, func(ctx context.Context) error {
+	err = s.Store.Read(ctx, func(ctx context.Context) error {
 		res, err := s.resource(ctx, rq, access.CaseUpdate, id)
 		if err != nil {
 			return err
@@ -307,7 +310,7 @@ func (s *Service) List(ctx context.Context, rq Request, f Filter) (out []Summary
 	if len(f.NameTokens) > 0 {
 		return s.Search(ctx, rq, f)
 	}
-	err = s.Store.Atomic(ctx, func(ctx context.Context) error {
+	err = s.Store.Read(ctx, func(ctx context.Context) error {
 		out = nil
 		own := access.Decide(rq.Actor, access.CaseList, access.Resource{OrgID: rq.Actor.OrgID})
 		if own.Allowed {
@@ -384,7 +387,7 @@ func (s *Service) Search(ctx context.Context, rq Request, f Filter) (out []Summa
 	if len(tokens) == 0 || len(tokens) > 8 {
 		return nil, &problem.Error{Kind: problem.Invalid, Key: "error.invalid", Fields: []problem.FieldError{{Field: "q", Key: "case.search_words"}}}
 	}
-	err = s.Store.Atomic(ctx, func(ctx context.Context) error {
+	err = s.Store.Read(ctx, func(ctx context.Context) error {
 		out = nil
 		note := "words=" + strconv.Itoa(len(tokens))
 		gate := access.Decide(rq.Actor, access.CaseSearch, access.Resource{})
@@ -477,7 +480,7 @@ func (s *Service) RevokeConsent(ctx context.Context, rq Request, caseID, consent
 
 // Consents lists a case's consents for those who may edit them.
 func (s *Service) Consents(ctx context.Context, rq Request, caseID int64) (out []Consent, err error) {
-	err = s.Store.Atomic(ctx, func(ctx context.Context) error {
+	err = s.Store.Read(ctx, func(ctx context.Context) error {
 		if _, err := s.decided(ctx, rq, access.ConsentEdit, caseID, "", "read consents"); err != nil {
 			return err
 		}

@@ -16,6 +16,7 @@ import (
 // ConfidentialLocation opens one.
 type Store interface {
 	Atomic(ctx context.Context, fn func(ctx context.Context) error) error
+	Read(ctx context.Context, fn func(ctx context.Context) error) error
 	AppendAudit(ctx context.Context, e *audit.Entry) error
 
 	Listings(ctx context.Context) ([]Listing, error)
@@ -169,7 +170,7 @@ func (s *Keeper) OpenPlace(ctx context.Context, rq access.Request, l *Listing, s
 	if show {
 		act, res, note = access.LocationReveal, access.PlaceOf(l.Location.Custodian), "confidential location opened for editing"
 	}
-	return s.Store.Atomic(ctx, func(ctx context.Context) error {
+	return s.Store.Read(ctx, func(ctx context.Context) error {
 		d := access.Decide(rq.Actor, act, res)
 		if err := s.Store.AppendAudit(ctx, audit.Of(rq, s.now(), act, "dir_location:"+l.Location.ID, d, note)); err != nil {
 			return err

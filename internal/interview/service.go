@@ -29,6 +29,7 @@ type Summary struct {
 // Store is what the interview service needs from storage.
 type Store interface {
 	Atomic(ctx context.Context, fn func(ctx context.Context) error) error
+	Read(ctx context.Context, fn func(ctx context.Context) error) error
 	CreateScreening(ctx context.Context, r *Record) error
 	Screening(ctx context.Context, id int64) (*Record, error)
 	SaveScreening(ctx context.Context, r *Record) error
@@ -130,8 +131,15 @@ func (s *Service) in(ctx context.Context, rq casework.Request, act access.Action
 }
 
 // Get returns a stored screening.
-func (s *Service) Get(ctx context.Context, rq casework.Request, id int64) (*Record, error) {
-	return s.in(ctx, rq, access.ScreeningRead, id, func(context.Context, *Record) error { return nil })
+func (s *Service) Get(ctx context.Context, rq casework.Request, id int64) (rec *Record, err error) {
+	err = s.Store.Read(ctx, func(ctx context.Context) error {
+		rec, err = s.load(ctx, rq, access.ScreeningRead, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rec, nil
 }
 
 // Answer records answers (merged over the earlier ones) and, when notes is

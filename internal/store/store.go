@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -36,9 +37,19 @@ const (
 
 // DB is Puente's store.
 type DB struct {
-	sql    *sql.DB
+	// sql takes every write. On SQLite it is one connection: SQLite has
+	// one writer at a time, and a writer that queues in Go waits less
+	// than one that retries on a busy lock.
+	sql *sql.DB
+	// reads takes queries outside a write: on SQLite a pool of read-only
+	// connections, which WAL lets run beside the writer; on PostgreSQL
+	// the same pool as sql.
+	reads  *sql.DB
 	engine Engine
-	keys   *secret.Keyring
+	// appender writes audit entries of reads in batches, one transaction
+	// for many (see Read).
+	appender *appender
+	keys     *secret.Keyring
 	// auditKey seals audit entries: see audit.ChainKeyPurpose.
 	auditKey []byte
 	// Now is the store's clock, replaced in tests.
@@ -53,23 +64,51 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := sql.Open(driver, source)
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", engine, err)
+	open := func(source string, conns int) (*sql.DB, error) {
+		db, err := sql.Open(driver, source)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", engine, err)
+		}
+		db.SetMaxOpenConns(conns)
+		db.SetMaxIdleConns(conns)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		if err := db.PingContext(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open %s: %w", engine, err)
+		}
+		return db, nil
 	}
-	if engine == SQLite {
-		// One writer at a time is SQLite's model; more connections than
-		// that only adds lock contention for readers during writes.
-		db.SetMaxOpenConns(4)
-	} else {
-		db.SetMaxOpenConns(20)
+	d := &DB{engine: engine, Now: time.Now}
+	switch {
+	case engine == Postgres:
+		if d.sql, err = open(source, 20); err != nil {
+			return nil, err
+		}
+		d.reads = d.sql
+	case strings.Contains(source, ":memory:"):
+		// One in-memory database is one connection's: nothing to share.
+		if d.sql, err = open(source, 1); err != nil {
+			return nil, err
+		}
+		d.reads = d.sql
+	default:
+		if d.sql, err = open(source, 1); err != nil {
+			return nil, err
+		}
+		if d.reads, err = open(readOnly(source), 2*runtime.GOMAXPROCS(0)+2); err != nil {
+			d.sql.Close()
+			return nil, err
+		}
 	}
-	db.SetConnMaxIdleTime(5 * time.Minute)
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open %s: %w", engine, err)
-	}
-	return &DB{sql: db, engine: engine, Now: time.Now}, nil
+	d.appender = newAppender(d)
+	return d, nil
+}
+
+// readOnly turns an SQLite source into one for the read pool: connections
+// that refuse writes, whose transactions take no lock until they read.
+func readOnly(source string) string {
+	source = strings.Replace(source, "_txlock=immediate", "_txlock=deferred", 1)
+	return source + "&_pragma=" + url.QueryEscape("query_only(1)")
 }
 
 func parseDSN(dsn string) (engine Engine, driver, source string, err error) {
@@ -124,7 +163,14 @@ func privateFile(path string) error {
 func (db *DB) Engine() Engine { return db.engine }
 
 // Close closes the database.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	db.appender.stop()
+	err := db.sql.Close()
+	if db.reads != db.sql {
+		err = errors.Join(err, db.reads.Close())
+	}
+	return err
+}
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
@@ -151,13 +197,41 @@ func (db *DB) tx(ctx context.Context, fn func(q queryer) error) error {
 	return db.Atomic(ctx, func(ctx context.Context) error { return fn(unitOf(ctx).q) })
 }
 
-// q returns the transaction ctx carries, or else the pool, wrapped with
-// the dialect's placeholder rebinding.
+// q returns the transaction ctx carries, or else the pools: a query that
+// only reads goes to the read pool, anything else to the writer. Either is
+// wrapped with the dialect's placeholder rebinding.
 func (db *DB) q(ctx context.Context) queryer {
 	if u := unitOf(ctx); u != nil {
 		return u.q
 	}
-	return dialectTx{q: db.sql, engine: db.engine}
+	return pools{writes: dialectTx{q: db.sql, engine: db.engine}, reads: dialectTx{q: db.reads, engine: db.engine}}
+}
+
+// pools sends each statement outside a transaction to the pool it needs.
+type pools struct{ writes, reads dialectTx }
+
+// reading reports whether a statement only reads.
+func reading(query string) bool {
+	q := strings.TrimSpace(query)
+	return len(q) >= 6 && strings.EqualFold(q[:6], "select")
+}
+
+func (p pools) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return p.writes.ExecContext(ctx, query, args...)
+}
+
+func (p pools) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if reading(query) {
+		return p.reads.QueryContext(ctx, query, args...)
+	}
+	return p.writes.QueryContext(ctx, query, args...)
+}
+
+func (p pools) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if reading(query) {
+		return p.reads.QueryRowContext(ctx, query, args...)
+	}
+	return p.writes.QueryRowContext(ctx, query, args...)
 }
 
 // dialectTx rebinds ? placeholders to $n for PostgreSQL.

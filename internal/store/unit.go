@@ -2,18 +2,23 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 
 	"puente/internal/audit"
 )
 
+// errClosed is the error of a read whose entries came after Close.
+var errClosed = errors.New("store: closed")
+
 // unit is one service call's transaction: the queries it runs, the audit
 // entries it records (chained and written just before it commits), and
 // what must happen once it has committed.
 type unit struct {
-	q       queryer
-	entries []*audit.Entry
-	after   []func(context.Context)
+	q        queryer
+	entries  []*audit.Entry
+	after    []func(context.Context)
+	readOnly bool // a Read: its entries go to the appender when it ends
 }
 
 type unitKey struct{}
@@ -70,6 +75,37 @@ func (db *DB) Atomic(ctx context.Context, fn func(ctx context.Context) error) (e
 	return nil
 }
 
+// Read runs fn in one read-only transaction, beside any write (on SQLite,
+// on a read connection, which WAL lets run while the writer writes). Every
+// store method fn calls with the context it is given joins it; it may not
+// write. The audit entries fn appends — what was read, and what was
+// refused — are written when fn has returned, many reads' together in one
+// transaction (see appender), and Read returns only once they are: no read
+// is answered before its entry is durable. A Read inside Atomic joins the
+// write.
+//
+// When fn fails, the refusals among its entries are written all the same.
+func (db *DB) Read(ctx context.Context, fn func(ctx context.Context) error) error {
+	if unitOf(ctx) != nil {
+		return fn(ctx)
+	}
+	t, err := db.reads.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return translate(err)
+	}
+	u := &unit{readOnly: true}
+	u.q = dialectTx{q: t, engine: db.engine, unit: u}
+	err = fn(context.WithValue(ctx, unitKey{}, u))
+	t.Rollback() // nothing was written; ending it frees the snapshot
+	if err != nil {
+		if lerr := db.appendDenials(ctx, u.entries); lerr != nil {
+			err = errors.Join(err, lerr)
+		}
+		return err
+	}
+	return db.appender.append(ctx, u.entries)
+}
+
 // appendDenials writes, in a transaction of their own, the refusals among
 // the entries of a unit that was rolled back. It runs even when the
 // request was cancelled: the attempt happened.
@@ -83,8 +119,7 @@ func (db *DB) appendDenials(ctx context.Context, entries []*audit.Entry) error {
 	if len(denials) == 0 {
 		return nil
 	}
-	ctx = context.WithoutCancel(ctx)
-	return db.tx(ctx, func(q queryer) error { return db.appendAudit(ctx, q, denials) })
+	return db.appender.append(context.WithoutCancel(ctx), denials)
 }
 
 // afterCommit runs f once q's transaction has committed, or at once when

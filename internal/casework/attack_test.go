@@ -49,9 +49,9 @@ func TestNameSearchMatchesOnlyReadableIdentities(t *testing.T) {
 			}
 		}
 		search := func(u *account.User, q string) ([]int64, error) {
-			list, err := w.svc.List(ctx, w.rq(u), casework.Filter{NameTokens: casework.SearchTokens(q)})
+			page, err := w.svc.List(ctx, w.rq(u), casework.Filter{NameTokens: casework.SearchTokens(q)})
 			var ids []int64
-			for _, s := range list {
+			for _, s := range page.Cases {
 				ids = append(ids, s.ID)
 			}
 			return ids, err

@@ -1,6 +1,7 @@
 package casework
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strconv"
@@ -306,20 +307,19 @@ func (s *Service) Delete(ctx context.Context, rq Request, id int64) error {
 // their role lists cases, and other organizations' cases the survivor
 // consented to share with them. With name tokens in f it is a search:
 // see Search.
-func (s *Service) List(ctx context.Context, rq Request, f Filter) (out []Summary, err error) {
+func (s *Service) List(ctx context.Context, rq Request, f Filter) (page Page, err error) {
 	if len(f.NameTokens) > 0 {
 		return s.Search(ctx, rq, f)
 	}
 	err = s.Store.Read(ctx, func(ctx context.Context) error {
-		out = nil
-		own := access.Decide(rq.Actor, access.CaseList, access.Resource{OrgID: rq.Actor.OrgID})
-		if own.Allowed {
+		var own []Summary
+		d := access.Decide(rq.Actor, access.CaseList, access.Resource{OrgID: rq.Actor.OrgID})
+		if d.Allowed {
 			f.OrgID, f.IDs = rq.Actor.OrgID, nil
-			list, err := s.Store.Cases(ctx, f)
-			if err != nil {
+			var err error
+			if own, err = s.Store.Cases(ctx, f); err != nil {
 				return err
 			}
-			out = append(out, list...)
 		}
 		ids, err := s.Store.ConsentedCaseIDs(ctx, rq.Actor.OrgID, s.now())
 		if err != nil {
@@ -329,11 +329,27 @@ func (s *Service) List(ctx context.Context, rq Request, f Filter) (out []Summary
 		if err != nil {
 			return err
 		}
-		out = append(out, shared...)
-		d := access.Decision{Allowed: own.Allowed || len(shared) > 0, Reason: "list"}
-		return s.log(ctx, rq, access.CaseList, 0, d, "shown="+strconv.Itoa(len(out)))
+		page = pageOf(f.PageLimit(), own, shared)
+		d = access.Decision{Allowed: d.Allowed || len(shared) > 0, Reason: "list"}
+		return s.log(ctx, rq, access.CaseList, 0, d, "shown="+strconv.Itoa(len(page.Cases)))
 	})
-	return out, err
+	return page, err
+}
+
+// pageOf merges lists sorted newest first, each holding up to one more
+// than a page, into one page of limit cases and where the next starts.
+func pageOf(limit int, lists ...[]Summary) Page {
+	all := slices.Concat(lists...)
+	slices.SortFunc(all, func(a, b Summary) int {
+		if c := b.UpdatedAt.Compare(a.UpdatedAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.ID, a.ID)
+	})
+	if len(all) > limit {
+		return Page{Cases: all[:limit:limit], Next: all[limit-1].Cursor()}
+	}
+	return Page{Cases: all}
 }
 
 // sharedList returns the summaries of other organizations' cases among ids
@@ -377,7 +393,7 @@ func (s *Service) sharedList(ctx context.Context, rq Request, ids []int64, f Fil
 // that matched such cases would let anyone recover names one guess at a
 // time. Each search is audited (how many words, how many cases shown;
 // never the words) and throttled per person.
-func (s *Service) Search(ctx context.Context, rq Request, f Filter) (out []Summary, err error) {
+func (s *Service) Search(ctx context.Context, rq Request, f Filter) (page Page, err error) {
 	s.once.Do(func() {
 		if s.Searches == nil {
 			s.Searches = auth.NewThrottle(SearchBurst, SearchEvery)
@@ -385,10 +401,10 @@ func (s *Service) Search(ctx context.Context, rq Request, f Filter) (out []Summa
 	})
 	tokens := f.NameTokens
 	if len(tokens) == 0 || len(tokens) > 8 {
-		return nil, &problem.Error{Kind: problem.Invalid, Key: "error.invalid", Fields: []problem.FieldError{{Field: "q", Key: "case.search_words"}}}
+		return Page{}, &problem.Error{Kind: problem.Invalid, Key: "error.invalid", Fields: []problem.FieldError{{Field: "q", Key: "case.search_words"}}}
 	}
 	err = s.Store.Read(ctx, func(ctx context.Context) error {
-		out = nil
+		var out []Summary
 		note := "words=" + strconv.Itoa(len(tokens))
 		gate := access.Decide(rq.Actor, access.CaseSearch, access.Resource{})
 		if !gate.Allowed {
@@ -420,9 +436,10 @@ func (s *Service) Search(ctx context.Context, rq Request, f Filter) (out []Summa
 				out[i].Profile = Profile{}
 			}
 		}
-		return s.log(ctx, rq, access.CaseSearch, 0, access.Decision{Allowed: true, Reason: "identity readable"}, note+" shown="+strconv.Itoa(len(out)))
+		page = pageOf(f.PageLimit(), out)
+		return s.log(ctx, rq, access.CaseSearch, 0, access.Decision{Allowed: true, Reason: "identity readable"}, note+" shown="+strconv.Itoa(len(page.Cases)))
 	})
-	return out, err
+	return page, err
 }
 
 // identityReadable returns the cases matching every token whose identity

@@ -144,9 +144,9 @@ func TestConsentOpensExactlyTheGrantedClasses(t *testing.T) {
 		if err := w.svc.Update(ctx, w.rq(w.outsider), got, []access.Class{access.Location}); problem.KindOf(err) != problem.NotFound {
 			t.Errorf("outsider changed the case: %v", err)
 		}
-		list, err := w.svc.List(ctx, w.rq(w.outsider), casework.Filter{})
-		if err != nil || len(list) != 1 || list[0].ID != c.ID {
-			t.Fatalf("outsider's list: %+v %v", list, err)
+		page, err := w.svc.List(ctx, w.rq(w.outsider), casework.Filter{})
+		if err != nil || len(page.Cases) != 1 || page.Cases[0].ID != c.ID {
+			t.Fatalf("outsider's list: %+v %v", page, err)
 		}
 		if err := w.svc.RevokeConsent(ctx, w.rq(w.worker), c.ID, k.ID); err != nil {
 			t.Fatal(err)
@@ -154,8 +154,8 @@ func TestConsentOpensExactlyTheGrantedClasses(t *testing.T) {
 		if _, _, err := w.svc.Get(ctx, w.rq(w.outsider), c.ID); problem.KindOf(err) != problem.NotFound {
 			t.Fatalf("after revocation: %v", err)
 		}
-		if list, _ := w.svc.List(ctx, w.rq(w.outsider), casework.Filter{}); len(list) != 0 {
-			t.Fatalf("after revocation the list shows %+v", list)
+		if page, _ := w.svc.List(ctx, w.rq(w.outsider), casework.Filter{}); len(page.Cases) != 0 {
+			t.Fatalf("after revocation the list shows %+v", page)
 		}
 	})
 }
@@ -216,6 +216,76 @@ func TestBreakGlass(t *testing.T) {
 		w.now = w.now.Add(casework.GlassDuration + time.Second)
 		if _, _, err := w.svc.Get(ctx, w.rq(w.oth), c.ID); problem.KindOf(err) != problem.NotFound {
 			t.Fatalf("glass still open after its hour: %v", err)
+		}
+	})
+}
+
+// TestListPagesThroughEveryCaseOnce walks the case list a page at a time,
+// the organization's own cases and another's shared by consent mixed by
+// date, some written at the same instant: each case comes exactly once, in
+// order, and a case written between two pages does not shift the next.
+func TestListPagesThroughEveryCaseOnce(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		other := &casework.Service{Store: db, Now: w.svc.Now}
+		want := map[int64]bool{}
+		for i := range 11 {
+			if i%3 != 0 { // two cases in each instant
+				w.now = w.now.Add(time.Minute)
+			}
+			if i%4 == 3 { // a case of the other organization, shared with this one
+				c := &casework.Case{Profile: casework.Profile{Gender: "woman"}}
+				if err := other.Create(ctx, w.rq(w.outsider), c); err != nil {
+					t.Fatal(err)
+				}
+				k := &casework.Consent{CaseID: c.ID, OrgID: w.own.ID, Classes: []access.Class{access.NonIdentifying}, Purpose: "services", GivenHow: "written", Until: w.now.AddDate(1, 0, 0)}
+				if err := other.AddConsent(ctx, w.rq(w.outsider), k); err != nil {
+					t.Fatal(err)
+				}
+				want[c.ID] = true
+				continue
+			}
+			want[w.newCase(t).ID] = true
+		}
+		seen := map[int64]bool{}
+		var last casework.Summary
+		f := casework.Filter{Limit: 3}
+		for pages := 0; ; pages++ {
+			if pages > 10 {
+				t.Fatal("the list does not end")
+			}
+			page, err := w.svc.List(ctx, w.rq(w.sup), f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page.Cases) > 3 {
+				t.Fatalf("page of %d", len(page.Cases))
+			}
+			for _, c := range page.Cases {
+				if seen[c.ID] {
+					t.Fatalf("case %d shown twice", c.ID)
+				}
+				if last.ID != 0 && !last.Cursor().Before(c.UpdatedAt, c.ID) {
+					t.Fatalf("case %d out of order after %d", c.ID, last.ID)
+				}
+				seen[c.ID], last = true, c
+			}
+			if page.Next.IsZero() {
+				break
+			}
+			if pages == 1 { // a new case lands at the top, not in the next page
+				w.now = w.now.Add(time.Hour)
+				w.newCase(t)
+			}
+			f.After = page.Next
+		}
+		if len(seen) != len(want) {
+			t.Fatalf("paged through %d cases, want %d", len(seen), len(want))
+		}
+		for id := range want {
+			if !seen[id] {
+				t.Errorf("case %d never shown", id)
+			}
 		}
 	})
 }

@@ -434,8 +434,10 @@ func (db *DB) DeleteCase(ctx context.Context, id int64) error {
 	})
 }
 
-// Cases lists cases matching f, newest first, without decrypting anything:
-// a name search goes through the blind index.
+// Cases lists cases matching f, newest first from f.After, without
+// decrypting anything: up to one more than the page, so that the caller
+// knows whether another page follows. A name search goes through the
+// blind index, in the case service.
 func (db *DB) Cases(ctx context.Context, f casework.Filter) ([]casework.Summary, error) {
 	var where []string
 	var args []any
@@ -469,12 +471,13 @@ func (db *DB) Cases(ctx context.Context, f casework.Filter) ([]casework.Summary,
 		// it goes through the case service (NameMatches), never here.
 		return nil, errors.New("store: Cases does not search names; use the case service")
 	}
-	limit := f.Limit
-	if limit <= 0 || limit > 500 {
-		limit = 500
+	if !f.After.IsZero() {
+		where = append(where, "(c.updated_at, c.id) < (?, ?)")
+		args = append(args, micros(f.After.At), f.After.ID)
 	}
+	// One more than the page, so the caller knows whether another follows.
 	rows, err := db.q(ctx).QueryContext(ctx, "SELECT c.id, c.org_id, c.status, c.created_at, c.updated_at, c.profile FROM cases c WHERE "+
-		strings.Join(where, " AND ")+" ORDER BY c.updated_at DESC, c.id DESC LIMIT "+strconv.Itoa(limit), args...)
+		strings.Join(where, " AND ")+" ORDER BY c.updated_at DESC, c.id DESC LIMIT "+strconv.Itoa(f.PageLimit()+1), args...)
 	if err != nil {
 		return nil, translate(err)
 	}

@@ -313,3 +313,39 @@ func TestGlassOpeningsNotifyTheOwner(t *testing.T) {
 		}
 	})
 }
+
+// TestCaseloadCounts checks the dashboard's counts against cases in every
+// state that must or must not count: closed, deleted, another
+// organization's, assigned to two people, to someone else, to no one.
+func TestCaseloadCounts(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		e := newCaseEnv(t, db)
+		add := func(org int64, status casework.Status, assigned ...int64) *casework.Case {
+			t.Helper()
+			c := &casework.Case{OrgID: org, CreatedBy: e.worker.ID, Status: status, Assigned: assigned, Profile: casework.Profile{Gender: "woman"}}
+			if err := db.CreateCase(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		add(e.own.ID, casework.Identified, e.worker.ID)                // open, mine
+		add(e.own.ID, casework.Referred, e.worker.ID, e.supervisor.ID) // open, mine, two people
+		add(e.own.ID, casework.Assisted, e.supervisor.ID)              // open, someone else's
+		add(e.own.ID, casework.Identified)                             // open, no one's
+		add(e.own.ID, casework.Referred)                               // open, no one's
+		add(e.own.ID, casework.Closed, e.worker.ID)                    // closed
+		add(e.own.ID, casework.Closed)                                 // closed
+		add(e.other.ID, casework.Identified, e.outsider.ID)            // another organization's
+		gone := add(e.own.ID, casework.Identified, e.worker.ID)        // deleted
+		if err := db.DeleteCase(ctx, gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.Caseload(ctx, e.own.ID, e.worker.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (casework.Caseload{Open: 5, Unassigned: 2, Mine: 2}); got != want {
+			t.Fatalf("caseload %+v, want %+v", got, want)
+		}
+	})
+}

@@ -7,6 +7,7 @@ import (
 
 	"puente/internal/access"
 	"puente/internal/casework"
+	"puente/internal/keyset"
 	"puente/internal/problem"
 )
 
@@ -29,9 +30,12 @@ func (s *Server) registerCaseAPI() {
 
 func (s *Server) apiCaseList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	f := casework.Filter{Status: casework.Status(q.Get("status")), Exploitation: q.Get("exploitation"), Limit: 500}
+	f := casework.Filter{Status: casework.Status(q.Get("status")), Exploitation: q.Get("exploitation")}
 	if q.Get("assigned_to_me") == "true" {
 		f.AssignedTo = stateOf(r).user.ID
+	}
+	if err := pageParams(&f, q.Get("after"), q.Get("limit")); err != nil {
+		return err
 	}
 	return s.apiCases(w, r, f)
 }
@@ -44,11 +48,20 @@ func (s *Server) apiCaseSearch(w http.ResponseWriter, r *http.Request) error {
 		Status       casework.Status `json:"status"`
 		Exploitation string          `json:"exploitation"`
 		AssignedToMe bool            `json:"assigned_to_me"`
+		After        string          `json:"after"`
+		Limit        int             `json:"limit"`
 	}
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	f := casework.Filter{Status: in.Status, Exploitation: in.Exploitation, NameTokens: casework.SearchTokens(in.Name), Limit: 500}
+	f := casework.Filter{Status: in.Status, Exploitation: in.Exploitation, NameTokens: casework.SearchTokens(in.Name)}
+	limit := ""
+	if in.Limit != 0 {
+		limit = strconv.Itoa(in.Limit)
+	}
+	if err := pageParams(&f, in.After, limit); err != nil {
+		return err
+	}
 	if in.AssignedToMe {
 		f.AssignedTo = stateOf(r).user.ID
 	}
@@ -56,14 +69,41 @@ func (s *Server) apiCaseSearch(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiCases(w http.ResponseWriter, r *http.Request, f casework.Filter) error {
-	list, err := s.cases.List(r.Context(), caseRequest(r), f)
+	page, err := s.cases.List(r.Context(), caseRequest(r), f)
 	if err != nil {
 		return err
 	}
-	if list == nil {
-		list = []casework.Summary{}
+	out := map[string]any{"cases": page.Cases}
+	if page.Cases == nil {
+		out["cases"] = []casework.Summary{}
 	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"cases": list})
+	if !page.Next.IsZero() {
+		out["next"] = page.Next.String()
+	}
+	s.writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// pageParams reads where a page starts and how long it is, as the API
+// takes them: after is the "next" of the previous page; limit is 1 to
+// casework.MaxPage.
+func pageParams(f *casework.Filter, after, limit string) error {
+	var errs []problem.FieldError
+	c, err := keyset.Parse(after)
+	if err != nil {
+		errs = append(errs, problem.FieldError{Field: "after", Key: "error.page_cursor"})
+	}
+	f.After = c
+	if limit != "" {
+		n, err := strconv.Atoi(limit)
+		if err != nil || n < 1 || n > casework.MaxPage {
+			errs = append(errs, problem.FieldError{Field: "limit", Key: "field.page_limit"})
+		}
+		f.Limit = n
+	}
+	if errs != nil {
+		return &problem.Error{Kind: problem.Invalid, Key: "error.invalid", Fields: errs}
+	}
 	return nil
 }
 

@@ -12,6 +12,8 @@ import (
 	"puente/internal/account"
 	"puente/internal/casework"
 	"puente/internal/htcds"
+	"puente/internal/i18n"
+	"puente/internal/keyset"
 	"puente/internal/problem"
 )
 
@@ -54,8 +56,7 @@ var caseVocab = vocab{
 }
 
 type caseListData struct {
-	Cases    []casework.Summary
-	OrgName  map[int64]string
+	Rows     []caseRow
 	Status   string
 	Mine     bool
 	Query    string
@@ -63,6 +64,17 @@ type caseListData struct {
 	Vocab    vocab
 	Statuses []casework.Status
 	CanNew   bool
+	// Older is the next page: a link for the list, a cursor the search
+	// form posts back (a name never goes in a URL).
+	Older, OlderCursor string
+}
+
+// caseRow is a line of the case list, its words already in the page's
+// language: a list of fifty cases costs fifty rows of plain strings, not
+// a thousand template calls.
+type caseRow struct {
+	ID                                         int64
+	Status, Org, Profile, Exploitation, Update string
 }
 
 func (s *Server) caseList(w http.ResponseWriter, r *http.Request) error {
@@ -80,7 +92,7 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, q url.Values)
 	st := stateOf(r)
 	d := caseListData{Status: q.Get("status"), Mine: q.Get("mine") != "", Query: strings.TrimSpace(q.Get("q")), Exploit: q.Get("exploitation"),
 		Vocab: caseVocab, Statuses: casework.Statuses, CanNew: access.Allow(st.actor, access.CaseCreate, access.Resource{})}
-	f := casework.Filter{Limit: 200}
+	var f casework.Filter
 	if slices.Contains(casework.Statuses, casework.Status(d.Status)) {
 		f.Status = casework.Status(d.Status)
 	}
@@ -93,16 +105,70 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, q url.Values)
 	if len(d.Query) > 200 {
 		return problem.New(problem.Invalid, "field.too_long")
 	}
+	after, err := keyset.Parse(q.Get("after"))
+	if err != nil {
+		return problem.New(problem.Invalid, "error.page_cursor")
+	}
+	f.After = after
 	f.NameTokens = casework.SearchTokens(d.Query)
-	list, err := s.cases.List(r.Context(), caseRequest(r), f)
+	page, err := s.cases.List(r.Context(), caseRequest(r), f)
 	if err != nil {
 		return err
 	}
-	d.Cases = list
-	if d.OrgName, err = s.orgNames(r); err != nil {
+	orgs, err := s.orgNames(r)
+	if err != nil {
 		return err
 	}
+	d.Rows = caseRows(st.lang, page.Cases, orgs)
+	if !page.Next.IsZero() {
+		d.OlderCursor = page.Next.String()
+	}
+	if d.OlderCursor != "" && len(f.NameTokens) == 0 {
+		older := url.Values{"after": {d.OlderCursor}}
+		for k, v := range map[string]string{"status": string(f.Status), "exploitation": f.Exploitation} {
+			if v != "" {
+				older.Set(k, v)
+			}
+		}
+		if d.Mine {
+			older.Set("mine", "1")
+		}
+		d.Older = "/cases?" + older.Encode()
+	}
 	return s.render(w, r, http.StatusOK, "case_list.html", "cases.title", d)
+}
+
+// caseRows words the cases of a list in lang.
+func caseRows(lang string, list []casework.Summary, orgs map[int64]string) []caseRow {
+	tr := i18n.Translator(lang)
+	rows := make([]caseRow, len(list))
+	var b strings.Builder
+	for i, c := range list {
+		b.Reset()
+		p := c.Profile
+		if p.Gender != "" {
+			b.WriteString(tr.T("gender." + p.Gender))
+		}
+		if p.AgeBand != "" {
+			b.WriteString(", ")
+			b.WriteString(tr.T("age_band." + p.AgeBand))
+		}
+		for _, ctz := range p.Citizenship {
+			b.WriteString(" · ")
+			b.WriteString(ctz)
+		}
+		profile := b.String()
+		b.Reset()
+		for j, e := range p.Exploitation {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(tr.T("exploitation." + e))
+		}
+		rows[i] = caseRow{ID: c.ID, Status: tr.T("case_status." + string(c.Status)), Org: orgs[c.OrgID],
+			Profile: profile, Exploitation: b.String(), Update: formatDate(lang, c.UpdatedAt)}
+	}
+	return rows
 }
 
 func (s *Server) orgNames(r *http.Request) (map[int64]string, error) {

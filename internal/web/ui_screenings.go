@@ -263,11 +263,11 @@ func (s *Server) renderResult(w http.ResponseWriter, r *http.Request, status int
 		d.Results = append(d.Results, jr)
 	}
 	if rec.CaseID == nil && access.Allow(rq.Actor, access.CaseList, access.Resource{OrgID: rq.Actor.OrgID}) {
-		list, err := s.cases.List(ctx, rq, casework.Filter{Limit: 200})
+		page, err := s.cases.List(ctx, rq, casework.Filter{Limit: 200})
 		if err != nil {
 			return err
 		}
-		for _, c := range list {
+		for _, c := range page.Cases {
 			if c.OrgID == rq.Actor.OrgID {
 				d.Cases = append(d.Cases, c)
 			}

@@ -12,6 +12,7 @@ import (
 	"puente/internal/auth"
 	"puente/internal/directory"
 	"puente/internal/htcds"
+	"puente/internal/keyset"
 	"puente/internal/problem"
 )
 
@@ -66,6 +67,18 @@ type ReferralFilter struct {
 	Incoming bool // sent to OrgID
 	Outgoing bool // sent by OrgID
 	Statuses []ReferralStatus
+	// After is where the previous page ended; Limit the page size
+	// (PageSize when zero, never more than MaxPage). A case's own
+	// referrals (CaseID) come in one list.
+	After keyset.Cursor
+	Limit int
+}
+
+// ReferralPage is one page of a referral queue, newest first, and where
+// the next one starts (zero when this is the last).
+type ReferralPage struct {
+	Referrals []Referral
+	Next      keyset.Cursor
 }
 
 // Referrals is the one way into referrals: every call runs in one
@@ -336,10 +349,10 @@ func (s *Referrals) endConsent(ctx context.Context, rq Request, r *Referral) err
 
 // Queue lists the actor organization's referrals: incoming, outgoing or
 // both, in the statuses of f.
-func (s *Referrals) Queue(ctx context.Context, rq Request, f ReferralFilter) (out []Referral, err error) {
+func (s *Referrals) Queue(ctx context.Context, rq Request, f ReferralFilter) (page ReferralPage, err error) {
 	for _, st := range f.Statuses {
 		if !slices.Contains(ReferralStatuses, st) {
-			return nil, &problem.Error{Kind: problem.Invalid, Key: "error.invalid", Fields: []problem.FieldError{{Field: "status", Key: "field.choose_one"}}}
+			return page, &problem.Error{Kind: problem.Invalid, Key: "error.invalid", Fields: []problem.FieldError{{Field: "status", Key: "field.choose_one"}}}
 		}
 	}
 	err = s.Store.Read(ctx, func(ctx context.Context) error {
@@ -354,12 +367,19 @@ func (s *Referrals) Queue(ctx context.Context, rq Request, f ReferralFilter) (ou
 		if !f.Incoming && !f.Outgoing {
 			f.Incoming, f.Outgoing = true, true
 		}
-		if out, err = s.Store.Referrals(ctx, f); err != nil {
+		f.Limit = Filter{Limit: f.Limit}.PageLimit()
+		out, err := s.Store.Referrals(ctx, f)
+		if err != nil {
 			return err
 		}
-		return s.Store.AppendAudit(ctx, audit.Of(rq, s.now(), access.ReferralRead, "", d, "queue shown="+strconv.Itoa(len(out))))
+		page = ReferralPage{Referrals: out}
+		if len(out) > f.Limit {
+			last := out[f.Limit-1]
+			page = ReferralPage{Referrals: out[:f.Limit:f.Limit], Next: keyset.Of(last.UpdatedAt, last.ID)}
+		}
+		return s.Store.AppendAudit(ctx, audit.Of(rq, s.now(), access.ReferralRead, "", d, "queue shown="+strconv.Itoa(len(page.Referrals))))
 	})
-	return out, err
+	return page, err
 }
 
 // ForCase lists a case's referrals that the actor's organization is party

@@ -160,12 +160,13 @@ func TestReferralPartiesOnly(t *testing.T) {
 		if err := refs.Move(ctx, w.rq(w.outsider), r.ID, casework.RefDeclined, "because", ""); !problem.Is(err, problem.Invalid) {
 			t.Errorf("declined with no known reason: %v", err)
 		}
-		q, err := refs.Queue(ctx, w.rq(w.outsider), casework.ReferralFilter{Incoming: true})
+		qp, err := refs.Queue(ctx, w.rq(w.outsider), casework.ReferralFilter{Incoming: true})
+		q := qp.Referrals
 		if err != nil || len(q) != 1 || q[0].ID != r.ID {
 			t.Errorf("receiver's queue: %v %v", q, err)
 		}
-		if q, _ := refs.Queue(ctx, srq, casework.ReferralFilter{}); len(q) != 0 {
-			t.Errorf("a third organization's queue shows %d referrals", len(q))
+		if q, _ := refs.Queue(ctx, srq, casework.ReferralFilter{}); len(q.Referrals) != 0 {
+			t.Errorf("a third organization's queue shows %d referrals", len(q.Referrals))
 		}
 	})
 }
@@ -424,4 +425,41 @@ func TestReferralNormalize(t *testing.T) {
 	if got := fieldKeys(r.Normalize(now, htcds.Needs)); got["answer_by"] != "referral.answer_by_too_late" {
 		t.Errorf("a month and a day to answer: %v", got)
 	}
+}
+
+// TestReferralQueuePages walks the receiving organization's queue a page
+// at a time: every referral once, newest first, however the writes fell.
+func TestReferralQueuePages(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		refs := w.referrals()
+		want := map[int64]bool{}
+		for i := range 8 {
+			if i%2 == 0 { // two referrals at each instant
+				w.now = w.now.Add(time.Minute)
+			}
+			want[w.refer(t, refs, w.newCase(t), nil, false).ID] = true
+		}
+		seen := map[int64]bool{}
+		f := casework.ReferralFilter{Incoming: true, Limit: 3}
+		for pages := 1; ; pages++ {
+			page, err := refs.Queue(ctx, w.rq(w.outsider), f)
+			if err != nil || len(page.Referrals) > 3 || pages > 5 {
+				t.Fatalf("page %d: %d referrals, %v", pages, len(page.Referrals), err)
+			}
+			for _, r := range page.Referrals {
+				if seen[r.ID] || (!f.After.IsZero() && !f.After.Before(r.UpdatedAt, r.ID)) {
+					t.Fatalf("referral %d repeated or out of order", r.ID)
+				}
+				seen[r.ID] = true
+			}
+			if page.Next.IsZero() {
+				break
+			}
+			f.After = page.Next
+		}
+		if len(seen) != len(want) {
+			t.Fatalf("paged through %d referrals, want %d", len(seen), len(want))
+		}
+	})
 }

@@ -215,7 +215,9 @@ func (db *DB) openNotes(ctx context.Context, r *casework.Referral, sealed []byte
 	return nil
 }
 
-// Referrals lists referrals, newest first, without their notes or history.
+// Referrals lists referrals, newest first from f.After, without their notes
+// or history: one more than f.Limit when it is set, so that the caller
+// knows whether another page follows.
 func (db *DB) Referrals(ctx context.Context, f casework.ReferralFilter) ([]casework.Referral, error) {
 	var where []string
 	var args []any
@@ -241,11 +243,19 @@ func (db *DB) Referrals(ctx context.Context, f casework.ReferralFilter) ([]casew
 			args = append(args, s)
 		}
 	}
+	if !f.After.IsZero() {
+		where = append(where, "(updated_at, id) < (?, ?)")
+		args = append(args, micros(f.After.At), f.After.ID)
+	}
 	query := "SELECT " + referralColumns + " FROM referrals"
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
-	rows, err := db.q(ctx).QueryContext(ctx, query+" ORDER BY updated_at DESC, id DESC", args...)
+	query += " ORDER BY updated_at DESC, id DESC"
+	if f.Limit > 0 {
+		query += " LIMIT " + strconv.Itoa(f.Limit+1)
+	}
+	rows, err := db.q(ctx).QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, translate(err)
 	}

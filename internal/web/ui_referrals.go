@@ -12,6 +12,7 @@ import (
 	"puente/internal/account"
 	"puente/internal/casework"
 	"puente/internal/directory"
+	"puente/internal/keyset"
 	"puente/internal/problem"
 )
 
@@ -278,6 +279,7 @@ type referralQueueData struct {
 	Statuses  []casework.ReferralStatus
 	OrgID     int64
 	Now       time.Time
+	Older     string // the next page
 }
 
 // referralQueue is an organization's referrals: those it received, to
@@ -301,8 +303,20 @@ func (s *Server) referralQueue(w http.ResponseWriter, r *http.Request) error {
 		f.Statuses = []casework.ReferralStatus{casework.ReferralStatus(d.Status)}
 	}
 	var err error
-	if d.Referrals, err = s.referrals.Queue(r.Context(), caseRequest(r), f); err != nil {
+	if f.After, err = keyset.Parse(q.Get("after")); err != nil {
+		return problem.New(problem.Invalid, "error.page_cursor")
+	}
+	page, err := s.referrals.Queue(r.Context(), caseRequest(r), f)
+	if err != nil {
 		return err
+	}
+	d.Referrals = page.Referrals
+	if !page.Next.IsZero() {
+		older := url.Values{"box": {d.Box}, "after": {page.Next.String()}}
+		if d.Status != "" {
+			older.Set("status", d.Status)
+		}
+		d.Older = "/referrals?" + older.Encode()
 	}
 	if d.OrgName, err = s.orgNames(r); err != nil {
 		return err

@@ -6,3 +6,6 @@
 CREATE INDEX cases_org_updated ON cases (org_id, updated_at, id) WHERE deleted_at IS NULL;
 DROP INDEX cases_org_status;
 CREATE INDEX cases_org_status ON cases (org_id, status, deleted_at);
+-- An organization's referral queue, received and sent, the same way.
+CREATE INDEX referrals_to_updated ON referrals (to_org_id, updated_at, id);
+CREATE INDEX referrals_from_updated ON referrals (from_org_id, updated_at, id);

@@ -1,9 +1,5 @@
 # Thin wrappers over go commands; the README's commands work without make.
-<<<<<<< HEAD
-.PHONY: run test lint bench crash
-=======
-.PHONY: run test lint bench load
->>>>>>> issue10-load
+.PHONY: run test lint bench crash load
 
 run:
 	go run ./cmd/puente serve --demo
@@ -21,14 +17,12 @@ lint:
 bench:
 	go test -run '^$$' -bench . -benchmem ./...
 
-<<<<<<< HEAD
 # Kill -9 the server 30 times while it records cases; ARGS='--db postgres://…' for PostgreSQL.
 crash:
 	go run ./cmd/crashtest $(ARGS)
-=======
+
 # The mixed staff workload at stepped rates against puente serve --demo on
 # 127.0.0.1 (see README, "Load"); pass flags with ARGS="--flood" or
 # ARGS="--db postgres://puente:puente@127.0.0.1:5432/postgres".
 load:
 	go run ./cmd/loadtest $(ARGS)
->>>>>>> issue10-load

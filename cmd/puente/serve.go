@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"path/filepath"
 	"time"
 
@@ -21,7 +22,7 @@ import (
 func runServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlagSet("serve", `Usage: puente serve [--addr HOST:PORT] [--data DIR] [--db URL] [--demo] [--tls-cert FILE --tls-key FILE]
                     [--behind-proxy [--trusted-proxies N]]
-                    [--audit-interval 2s] [--audit-anchor PATH]… [--metrics-addr HOST:PORT]
+                    [--audit-interval 2s] [--audit-anchor PATH]… [--metrics-addr HOST:PORT [--profile]]
 
 Runs the web app and the JSON API until interrupted (Ctrl-C or SIGTERM), then
 finishes the requests under way and stops. Logs go to standard error as JSON
@@ -54,6 +55,7 @@ Examples:
 	var anchors listFlag
 	fs.Var(&anchors, "audit-anchor", "a `path` that gets every audit checkpoint line too (repeatable)")
 	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics at http://`HOST:PORT`/metrics, apart from the app (off when empty)")
+	profile := fs.Bool("profile", false, "with --metrics-addr, serve Go's profiler there too, at /debug/pprof/ (to find where a load's time goes)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -132,7 +134,7 @@ Examples:
 	}
 	fmt.Fprintf(out, "Puente %s is serving on %s://%s (%s database). Press Ctrl-C to stop.\n", buildVersion(), scheme, ln.Addr(), db.Engine())
 	if *metricsAddr != "" {
-		at, stop, err := serveMetrics(ctx, *metricsAddr, srv.MetricsHandler(), log)
+		at, stop, err := serveMetrics(ctx, *metricsAddr, srv.MetricsHandler(), *profile, log)
 		if err != nil {
 			return err
 		}
@@ -173,7 +175,7 @@ Examples:
 // so that the app's listener never shows when and how its staff work to
 // whoever can reach the sign-in page. It warns when that address is not a
 // loopback one: metrics are for the monitoring system's eyes.
-func serveMetrics(ctx context.Context, addr string, h http.Handler, log *slog.Logger) (at net.Addr, stop func(), err error) {
+func serveMetrics(ctx context.Context, addr string, h http.Handler, profile bool, log *slog.Logger) (at net.Addr, stop func(), err error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, nil, fmt.Errorf("serve: --metrics-addr: %w", err)
@@ -183,6 +185,12 @@ func serveMetrics(ctx context.Context, addr string, h http.Handler, log *slog.Lo
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", h)
+	if profile {
+		// Stacks and timings only: a profile holds no record's contents.
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	}
 	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	go hs.Serve(ln)
 	return ln.Addr(), func() {

@@ -43,19 +43,26 @@ func TestTrustedProxiesFlag(t *testing.T) {
 // staff work; they are served apart from the app, and only as metrics.
 func TestMetricsOnTheirOwnAddress(t *testing.T) {
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "puente_http_requests_total 1\n") })
-	at, stop, err := serveMetrics(t.Context(), "127.0.0.1:0", h, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
-	for path, want := range map[string]int{"/metrics": http.StatusOK, "/": http.StatusNotFound, "/dashboard": http.StatusNotFound} {
-		res, err := http.Get("http://" + at.String() + path)
+	for _, profile := range []bool{false, true} {
+		at, stop, err := serveMetrics(t.Context(), "127.0.0.1:0", h, profile, slog.New(slog.DiscardHandler))
 		if err != nil {
 			t.Fatal(err)
 		}
-		res.Body.Close()
-		if res.StatusCode != want {
-			t.Errorf("GET %s: %d, want %d", path, res.StatusCode, want)
+		// The profiler only when asked for (--profile).
+		pprof := http.StatusNotFound
+		if profile {
+			pprof = http.StatusOK
 		}
+		for path, want := range map[string]int{"/metrics": http.StatusOK, "/": http.StatusNotFound, "/dashboard": http.StatusNotFound, "/debug/pprof/": pprof} {
+			res, err := http.Get("http://" + at.String() + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != want {
+				t.Errorf("profile %v: GET %s: %d, want %d", profile, path, res.StatusCode, want)
+			}
+		}
+		stop()
 	}
 }

@@ -44,8 +44,11 @@ type DB struct {
 	// reads takes queries outside a write: on SQLite a pool of read-only
 	// connections, which WAL lets run beside the writer; on PostgreSQL
 	// the same pool as sql.
-	reads  *sql.DB
-	engine Engine
+	reads *sql.DB
+	// writeStmts and readStmts cache the prepared statements of sql and
+	// reads, on SQLite (nil on PostgreSQL, whose driver caches them).
+	writeStmts, readStmts *statements
+	engine                Engine
 	// appender writes audit entries of reads in batches, one transaction
 	// for many (see Read).
 	appender *appender
@@ -98,6 +101,13 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		if d.reads, err = open(readOnly(source), 2*runtime.GOMAXPROCS(0)+2); err != nil {
 			d.sql.Close()
 			return nil, err
+		}
+	}
+	if engine == SQLite {
+		d.writeStmts = newStatements(d.sql)
+		d.readStmts = d.writeStmts
+		if d.reads != d.sql {
+			d.readStmts = newStatements(d.reads)
 		}
 	}
 	d.appender = newAppender(d)
@@ -168,6 +178,8 @@ func (db *DB) Engine() Engine { return db.engine }
 // Close closes the database.
 func (db *DB) Close() error {
 	db.appender.stop()
+	db.readStmts.close()
+	db.writeStmts.close()
 	err := db.sql.Close()
 	if db.reads != db.sql {
 		err = errors.Join(err, db.reads.Close())
@@ -222,7 +234,7 @@ func (db *DB) q(ctx context.Context) queryer {
 	if u := unitOf(ctx); u != nil {
 		return u.q
 	}
-	return pools{writes: dialectTx{q: db.sql, engine: db.engine}, reads: dialectTx{q: db.reads, engine: db.engine}}
+	return pools{writes: dialectTx{q: db.sql, engine: db.engine, stmts: db.writeStmts}, reads: dialectTx{q: db.reads, engine: db.engine, stmts: db.readStmts}}
 }
 
 // pools sends each statement outside a transaction to the pool it needs.
@@ -252,23 +264,45 @@ func (p pools) QueryRowContext(ctx context.Context, query string, args ...any) *
 	return p.writes.QueryRowContext(ctx, query, args...)
 }
 
-// dialectTx rebinds ? placeholders to $n for PostgreSQL.
+// dialectTx rebinds ? placeholders to $n for PostgreSQL, and runs
+// statements prepared once when it has a cache of them.
 type dialectTx struct {
 	q      queryer
 	engine Engine
-	unit   *unit // the transaction's unit, when q is one
+	unit   *unit       // the transaction's unit, when q is one
+	tx     *sql.Tx     // q, when it is a transaction
+	stmts  *statements // the cache of q's pool, if any
 }
 
 func (d dialectTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := d.prepared(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return d.q.ExecContext(ctx, d.rebind(query), args...)
 }
 
 func (d dialectTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := d.prepared(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return d.q.QueryContext(ctx, d.rebind(query), args...)
 }
 
 func (d dialectTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := d.prepared(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return d.q.QueryRowContext(ctx, d.rebind(query), args...)
+}
+
+// prepared returns query's cached statement, bound to the transaction when
+// there is one, or nil.
+func (d dialectTx) prepared(ctx context.Context, query string) *sql.Stmt {
+	st := d.stmts.get(query)
+	if st == nil || d.tx == nil {
+		return st
+	}
+	return d.tx.StmtContext(ctx, st)
 }
 
 func (d dialectTx) rebind(query string) string {

@@ -48,7 +48,7 @@ func (db *DB) Atomic(ctx context.Context, fn func(ctx context.Context) error) (e
 		return translate(err)
 	}
 	u := &unit{}
-	u.q = dialectTx{q: t, engine: db.engine, unit: u}
+	u.q = dialectTx{q: t, engine: db.engine, unit: u, tx: t, stmts: db.writeStmts}
 	committed := false
 	defer func() {
 		if committed {
@@ -94,7 +94,7 @@ func (db *DB) Read(ctx context.Context, fn func(ctx context.Context) error) erro
 		return translate(err)
 	}
 	u := &unit{readOnly: true}
-	u.q = dialectTx{q: t, engine: db.engine, unit: u}
+	u.q = dialectTx{q: t, engine: db.engine, unit: u, tx: t, stmts: db.readStmts}
 	err = fn(context.WithValue(ctx, unitKey{}, u))
 	t.Rollback() // nothing was written; ending it frees the snapshot
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -97,4 +98,42 @@ func seedCases(b testing.TB, e *env, local string, n int) {
 	if err := e.db.Analyze(ctx); err != nil {
 		b.Fatal(err)
 	}
+}
+
+// BenchmarkPages measures the pages of the load command's staff workload
+// one at a time on the demo data, through every middleware layer, as the
+// demo caseworker: where a page's own cost goes, apart from contention.
+func BenchmarkPages(b *testing.B) {
+	e := newEnv(b, storetest.SQLite(b))
+	br := e.signIn("caseworker")
+	h := e.srv.Handler()
+	id := strconv.FormatInt(orgCasesB(b, e, "caseworker")[0].ID, 10)
+	for _, page := range []struct{ name, path string }{
+		{"dashboard", "/dashboard"},
+		{"cases", "/cases"},
+		{"case", "/cases/" + id},
+		{"gaps", "/directory/gaps"},
+		{"match", "/directory/match?case=" + id},
+	} {
+		b.Run(page.name, func(b *testing.B) {
+			req := httptest.NewRequest(http.MethodGet, "http://127.0.0.1"+page.path, nil)
+			req.Header.Set("Cookie", "__Host-puente_session="+br.cookies["__Host-puente_session"])
+			b.ReportAllocs()
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, req)
+				if w.Code != http.StatusOK {
+					b.Fatalf("%s: status %d", page.path, w.Code)
+				}
+			}
+		})
+	}
+}
+
+func orgCasesB(b testing.TB, e *env, local string) []casework.Summary {
+	list, err := e.db.Cases(context.Background(), casework.Filter{OrgID: e.user(local).OrgID})
+	if err != nil || len(list) == 0 {
+		b.Fatalf("no cases: %v", err)
+	}
+	return list
 }

@@ -395,20 +395,26 @@ func (s *Referrals) ForCase(ctx context.Context, rq Request, caseID int64) (out 
 		if err != nil {
 			return err
 		}
-		out = nil
-		for _, r := range rs {
-			res.ToOrgID = r.ToOrgID
-			if access.Allow(rq.Actor, access.ReferralRead, res) {
-				out = append(out, r)
-			}
-		}
-		if len(out) == 0 {
+		if out = partyTo(rq.Actor, res, rs); len(out) == 0 {
 			return nil
 		}
 		d := access.Decision{Allowed: true, Reason: "party to the referrals of the case"}
 		return s.Store.AppendAudit(ctx, audit.Of(rq, s.now(), access.ReferralRead, record(caseID), d, "shown="+strconv.Itoa(len(out))))
 	})
 	return out, err
+}
+
+// partyTo returns the referrals among rs, all of the case res describes,
+// that a may read: all of them for the owner, its own for a receiver.
+func partyTo(a access.Actor, res access.Resource, rs []Referral) []Referral {
+	var out []Referral
+	for _, r := range rs {
+		res.ToOrgID = r.ToOrgID
+		if access.Allow(a, access.ReferralRead, res) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // PlaceAccess is what a party to a referral may do about its place: whether

@@ -463,3 +463,62 @@ func TestReferralQueuePages(t *testing.T) {
 		}
 	})
 }
+
+// TestViewIsOneReadAndOneEntry: a case's page is read in one call that
+// leaves exactly one audit entry, whatever it shows — the case, its
+// referrals, its consents — and shows each reader only their part.
+func TestViewIsOneReadAndOneEntry(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		refs := w.referrals()
+		c := w.newCase(t)
+		w.refer(t, refs, c, w.consent(access.NonIdentifying), false)
+		before := len(w.entries(t))
+		entriesSince := func() []audit.Entry {
+			all := w.entries(t)
+			got := all[before:]
+			before = len(all)
+			return got
+		}
+		v, err := w.svc.View(ctx, w.rq(w.sup), c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(v.Referrals) != 1 || len(v.Consents) != 1 || !v.Can.Consent || v.Case.Identity == nil {
+			t.Fatalf("supervisor's view: %d referrals, %d consents, can %+v", len(v.Referrals), len(v.Consents), v.Can)
+		}
+		es := entriesSince()
+		if len(es) != 1 || es[0].Action != string(access.CaseRead) || es[0].Decision != audit.Allow ||
+			!strings.Contains(es[0].Reason, "referrals=1") || !strings.Contains(es[0].Reason, "consents=1") {
+			t.Fatalf("entries of one view: %+v", es)
+		}
+		// The receiving shelter sees what was shared and its referral, not
+		// the consents, and not the classes it was not given.
+		v, err = w.svc.View(ctx, w.rq(w.outsider), c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(v.Referrals) != 1 || v.Consents != nil || v.Can.Consent || v.Case.Identity != nil {
+			t.Fatalf("receiver's view: %d referrals, consents %v, can %+v, identity %v", len(v.Referrals), v.Consents, v.Can, v.Case.Identity)
+		}
+		if es := entriesSince(); len(es) != 1 {
+			t.Fatalf("receiver's view left %d entries", len(es))
+		}
+		// Someone with no part in the case: refused as if it did not
+		// exist, and recorded.
+		stranger := w.rq(w.oth)
+		stranger.Actor.OrgID = 999
+		if _, err := w.svc.View(ctx, stranger, c.ID); !problem.Is(err, problem.NotFound) {
+			t.Fatalf("stranger: %v", err)
+		}
+		if es := entriesSince(); len(es) != 1 || es[0].Decision != audit.Deny {
+			t.Fatalf("stranger's attempt: %+v", es)
+		}
+		if _, err := w.svc.View(ctx, w.rq(w.sup), c.ID+1000); !problem.Is(err, problem.NotFound) {
+			t.Fatalf("no such case: %v", err)
+		}
+		if es := entriesSince(); len(es) != 1 || es[0].Decision != audit.Deny {
+			t.Fatalf("guessed id: %+v", es)
+		}
+	})
+}

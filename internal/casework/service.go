@@ -31,6 +31,7 @@ type Store interface {
 	AssignCase(ctx context.Context, id int64, users []int64) error
 	DeleteCase(ctx context.Context, id int64) error
 	Cases(ctx context.Context, f Filter) ([]Summary, error)
+	Referrals(ctx context.Context, f ReferralFilter) ([]Referral, error)
 	// NameMatches lists the cases, of any organization, whose blind name
 	// index holds every token; the caller decides which it may show.
 	NameMatches(ctx context.Context, tokens []string, limit int) ([]int64, error)

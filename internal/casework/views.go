@@ -3,6 +3,7 @@ package casework
 import (
 	"context"
 	"slices"
+	"strconv"
 
 	"puente/internal/access"
 	"puente/internal/account"
@@ -25,12 +26,64 @@ func (s *Service) Abilities(ctx context.Context, rq Request, id int64) (Abilitie
 	if err != nil {
 		return Abilities{}, err
 	}
-	a := rq.Actor
+	return abilities(rq.Actor, res), nil
+}
+
+func abilities(a access.Actor, res access.Resource) Abilities {
 	return Abilities{
 		OrgID: res.OrgID, Edit: len(Editable(a, res)) > 0, Move: access.Allow(a, access.CaseMove, res),
 		Assign: access.Allow(a, access.CaseAssign, res), Consent: access.Allow(a, access.ConsentEdit, res),
 		Delete: access.Allow(a, access.CaseDelete, res), Refer: access.Allow(a, access.ReferralSend, res),
-	}, nil
+	}
+}
+
+// View is what a case's page shows: the case with the classes the actor
+// may read, what the actor may do with it, the referrals of it they are
+// party to and, for those who manage consent, its consents.
+type View struct {
+	Case      *Case
+	Visible   []access.Class
+	Can       Abilities
+	Referrals []Referral
+	Consents  []Consent // nil unless Can.Consent
+}
+
+// View reads a case's page in one read and leaves one audit entry for it
+// all: the classes shown, how many referrals and whether the consents.
+// A reader allowed no class of the case is refused, and that is recorded.
+func (s *Service) View(ctx context.Context, rq Request, id int64) (v *View, err error) {
+	err = s.Store.Read(ctx, func(ctx context.Context) error {
+		res, err := s.resource(ctx, rq, access.CaseRead, id)
+		if err != nil {
+			return err
+		}
+		visible := access.Visible(rq.Actor, res)
+		if len(visible) == 0 {
+			return s.check(ctx, rq, access.CaseRead, id, res, "")
+		}
+		v = &View{Visible: visible, Can: abilities(rq.Actor, res)}
+		if v.Case, err = s.Store.Case(ctx, id, visible); err != nil {
+			return err
+		}
+		rs, err := s.Store.Referrals(ctx, ReferralFilter{CaseID: id})
+		if err != nil {
+			return err
+		}
+		v.Referrals = partyTo(rq.Actor, res, rs)
+		note := classList(visible) + " referrals=" + strconv.Itoa(len(v.Referrals))
+		if v.Can.Consent {
+			if v.Consents, err = s.Store.Consents(ctx, id); err != nil {
+				return err
+			}
+			note += " consents=" + strconv.Itoa(len(v.Consents))
+		}
+		res.Class = visible[len(visible)-1]
+		return s.log(ctx, rq, access.CaseRead, id, access.Decide(rq.Actor, access.CaseRead, res), note)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 // Caseload is a dashboard's count of the organization's open cases.

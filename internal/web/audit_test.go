@@ -390,3 +390,31 @@ func TestAuditLabelsExist(t *testing.T) {
 		}
 	}
 }
+
+// TestEverySensitivePageLeavesOneEntry opens the pages that read survivors'
+// records, as the people who use them, and counts what each request adds
+// to the audit log: exactly one entry, so that the log reads as what
+// happened, one line per thing a person did.
+func TestEverySensitivePageLeavesOneEntry(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		id := strconv.FormatInt(orgCasesB(t, e, "supervisor")[0].ID, 10)
+		for _, tc := range []struct{ who, method, path string }{
+			{"supervisor", http.MethodGet, "/cases/" + id}, // consents, referrals, staff and all
+			{"caseworker", http.MethodGet, "/cases/" + id},
+			{"caseworker", http.MethodGet, "/cases"},
+			{"caseworker", http.MethodGet, "/cases?status=identified"},
+			{"supervisor", http.MethodGet, "/referrals"},
+		} {
+			b := e.signIn(tc.who)
+			before, _ := e.logged(audit.Filter{})
+			res := b.do(tc.method, tc.path, nil, "")
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("%s %s as %s: %d", tc.method, tc.path, tc.who, res.StatusCode)
+			}
+			after, entries := e.logged(audit.Filter{})
+			if len(after)-len(before) != 1 {
+				t.Errorf("%s %s as %s left %d entries: %+v", tc.method, tc.path, tc.who, len(after)-len(before), entries[:len(after)-len(before)])
+			}
+		}
+	})
+}

@@ -327,16 +327,14 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 		return err
 	}
 	ctx, rq := r.Context(), caseRequest(r)
-	c, visible, err := s.cases.Get(ctx, rq, id)
+	// One read, one audit entry: the case, the referrals and the consents.
+	v, err := s.cases.View(ctx, rq, id)
 	if err != nil {
 		return err
 	}
-	can, err := s.cases.Abilities(ctx, rq, id)
-	if err != nil {
-		return err
-	}
+	c, visible, can := v.Case, v.Visible, v.Can
 	d := caseViewData{Case: c, Visible: visible, Now: s.now(), Vocab: caseVocab, Errs: errs,
-		DefaultTill: s.now().AddDate(0, 3, 0).Format("2006-01-02")}
+		DefaultTill: s.now().AddDate(0, 3, 0).Format("2006-01-02"), Referrals: v.Referrals, Consents: v.Consents}
 	for _, cl := range access.Classes {
 		if !slices.Contains(visible, cl) {
 			d.Hidden = append(d.Hidden, cl)
@@ -345,9 +343,6 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 	a := rq.Actor
 	d.CanEdit, d.CanMove, d.CanAssign, d.CanConsent, d.CanDelete, d.CanRefer = can.Edit, can.Move, can.Assign, can.Consent, can.Delete, can.Refer
 	d.Next = casework.Next(c.Status)
-	if d.Referrals, err = s.referrals.ForCase(ctx, rq, id); err != nil {
-		return err
-	}
 	if d.OrgName, err = s.orgNames(r); err != nil {
 		return err
 	}
@@ -367,9 +362,6 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 		}
 	}
 	if d.CanConsent {
-		if d.Consents, err = s.cases.Consents(ctx, rq, id); err != nil {
-			return err
-		}
 		orgs, err := s.admin.Organizations(ctx, rq, account.OrgFilter{})
 		if err != nil {
 			return err

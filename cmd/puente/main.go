@@ -161,6 +161,12 @@ func (d *dataFlags) open(ctx context.Context, errOut io.Writer) (*store.DB, *sec
 		return nil, nil, err
 	}
 	db.UseKeyring(key)
+	// What a crash left between a write and its place in the audit chain
+	// (PostgreSQL) goes in it before anything else is written.
+	if _, err := db.SweepPending(ctx, time.Time{}); err != nil {
+		db.Close()
+		return nil, nil, fmt.Errorf("chain the audit entries a crash left pending: %w", err)
+	}
 	if _, err := db.SealLegacy(ctx); err != nil {
 		db.Close()
 		return nil, nil, fmt.Errorf("seal values earlier versions kept in the clear: %w", err)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"strings"
@@ -16,8 +17,8 @@ import (
 const auditLock = 7104
 
 // AppendAudit records e. Inside Atomic the entry joins the transaction and
-// is chained and written when it commits; otherwise it is written at once
-// in a transaction of its own. Either way it gets its Seq, Prev and Hash
+// is written when it commits; otherwise the appender writes it with
+// others, and AppendAudit returns once it is. Either way it gets its Seq, Prev and Hash
 // when it is written, sealed under the chain key from UseKeyring. The
 // table refuses updates and deletes; appending is the only write there is.
 func (db *DB) AppendAudit(ctx context.Context, e *audit.Entry) error {
@@ -30,16 +31,14 @@ func (db *DB) AppendAudit(ctx context.Context, e *audit.Entry) error {
 	}
 	// Check the entry now, so that a bad one fails the call that made it
 	// rather than the commit of everything else.
-	probe := *e
-	probe.Seq = 1
-	if err := probe.Validate(); err != nil {
+	if err := validUnchained(e); err != nil {
 		return fmt.Errorf("audit entry: %w", err)
 	}
 	if u := unitOf(ctx); u != nil {
 		u.entries = append(u.entries, e)
 		return nil
 	}
-	return db.tx(ctx, func(q queryer) error { return db.appendAudit(ctx, q, []*audit.Entry{e}) })
+	return db.appender.append(ctx, []*audit.Entry{e})
 }
 
 // appendAudit chains entries to the last one in the log and stores them in
@@ -47,6 +46,9 @@ func (db *DB) AppendAudit(ctx context.Context, e *audit.Entry) error {
 func (db *DB) appendAudit(ctx context.Context, q queryer, entries []*audit.Entry) error {
 	if len(entries) == 0 {
 		return nil
+	}
+	if db.auditKey == nil {
+		return errors.New("audit: no chain key: the store has no keyring (UseKeyring)")
 	}
 	if db.engine == Postgres {
 		if _, err := q.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", auditLock); err != nil {

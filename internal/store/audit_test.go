@@ -2,10 +2,13 @@ package store_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"puente/internal/audit"
 	"puente/internal/secret"
@@ -234,6 +237,79 @@ func TestAuditEntriesAreKeyed(t *testing.T) {
 			if !bytes.Equal(e.Hash, e.ComputeHash(key)) || bytes.Equal(e.Hash, e.ComputeHash(nil)) {
 				t.Errorf("entry %d is not sealed under the chain key", e.Seq)
 			}
+		}
+	})
+}
+
+// TestAuditPendingEntriesChainedOnce: on PostgreSQL a write's entries wait
+// in audit_pending between its commit and the chain. Concurrent writes
+// leave one intact chain and nothing pending; entries a crash left pending
+// are chained when the server starts (Migrate), and sweeps racing each
+// other chain each exactly once.
+func TestAuditPendingEntriesChainedOnce(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		key := keyed(t, db)
+		pending := func() int {
+			t.Helper()
+			var n int
+			if err := db.SQL().QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_pending").Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, 40)
+		for w := range 4 {
+			wg.Go(func() {
+				for i := range 10 {
+					errs <- db.Atomic(ctx, func(ctx context.Context) error {
+						if err := db.SetSetting(ctx, fmt.Sprint("test.", w), fmt.Sprint(i)); err != nil {
+							return err
+						}
+						return db.AppendAudit(ctx, &audit.Entry{ActorID: int64(w + 1), Roles: "caseworker", OrgID: 1, Action: "case.create",
+							Record: fmt.Sprintf("case:%d", w*10+i+1), Decision: audit.Allow, Reason: "ok", RequestID: fmt.Sprint(w, i)})
+					})
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if r := verify(t, db, key); !r.OK() || r.Entries != 40 || pending() != 0 {
+			t.Fatalf("after concurrent writes: %s, %d pending", r, pending())
+		}
+		if db.Engine() != store.Postgres {
+			return // SQLite's one writer chains as it commits
+		}
+		// A crash between commits and the appender: rows left pending.
+		for i := range 600 {
+			_, err := db.SQL().ExecContext(ctx, `INSERT INTO audit_pending (at, actor_id, roles, org_id, action, record, decision, reason, request_id)
+				VALUES ($1, 1, 'caseworker', 1, 'case.create', $2, 'allow', 'ok', $3)`, time.Now().UnixMicro(), fmt.Sprintf("case:%d", 100+i), fmt.Sprint("crash", i))
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		var swept atomic.Int64
+		var sw sync.WaitGroup
+		for range 3 {
+			sw.Go(func() {
+				n, err := db.SweepPending(ctx, time.Time{})
+				if err != nil {
+					t.Error(err)
+				}
+				swept.Add(int64(n))
+			})
+		}
+		sw.Wait()
+		if n, err := db.SweepPending(ctx, time.Time{}); err != nil || n != 0 { // a start: sweeps what is left
+			t.Fatalf("a last sweep chained %d: %v", n, err)
+		}
+		if r := verify(t, db, key); !r.OK() || r.Entries != 640 || swept.Load() != 600 || pending() != 0 {
+			t.Fatalf("after the sweeps: %s; swept %d, %d pending", r, swept.Load(), pending())
 		}
 	})
 }

@@ -24,6 +24,12 @@ type statements struct {
 	mu     sync.RWMutex
 	m      map[string]*sql.Stmt // nil while being prepared, or when it failed
 	closed bool
+	// preparing counts the statements being prepared in the background:
+	// close waits for them, so that when DB.Close returns no connection
+	// is left to close later (the last SQLite connection to close
+	// checkpoints the WAL, and another process opening the file then
+	// would find it busy).
+	preparing sync.WaitGroup
 }
 
 func newStatements(pool *sql.DB) *statements {
@@ -47,11 +53,11 @@ func (c *statements) get(query string) *sql.Stmt {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.m[query]; ok || len(c.m) >= maxStatements {
+	if _, ok := c.m[query]; ok || c.closed || len(c.m) >= maxStatements {
 		return nil
 	}
 	c.m[query] = nil // being prepared
-	go c.prepare(query)
+	c.preparing.Go(func() { c.prepare(query) })
 	return nil
 }
 
@@ -72,14 +78,18 @@ func (c *statements) prepare(query string) {
 	c.m[query] = st
 }
 
-// close closes every cached statement.
+// close waits for the statements being prepared and closes every cached
+// statement.
 func (c *statements) close() {
 	if c == nil {
 		return
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.closed = true
+	c.mu.Unlock()
+	c.preparing.Wait()
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	for q, st := range c.m {
 		if st != nil {
 			st.Close()

@@ -62,13 +62,26 @@ func (db *DB) Atomic(ctx context.Context, fn func(ctx context.Context) error) (e
 	if err := fn(context.WithValue(ctx, unitKey{}, u)); err != nil {
 		return err
 	}
-	if err := db.appendAudit(ctx, u.q, u.entries); err != nil {
+	var pending []int64
+	if db.engine == Postgres {
+		// Stored with the write, chained by the appender after it: see
+		// audit_pending.go.
+		if pending, err = db.stagePending(ctx, u.q, u.entries); err != nil {
+			return err
+		}
+	} else if err := db.appendAudit(ctx, u.q, u.entries); err != nil {
 		return err
 	}
 	if err := t.Commit(); err != nil {
 		return translate(err)
 	}
 	committed = true
+	if len(pending) > 0 {
+		// The write and its entries are stored. Should chaining fail now,
+		// the entries stay pending until a sweep chains them: the write
+		// did happen, and saying otherwise would have it made twice.
+		db.appender.appendPending(u.entries, pending)
+	}
 	for _, f := range u.after {
 		f(context.WithoutCancel(ctx))
 	}

@@ -97,14 +97,15 @@ func (s *Service) record(ctx context.Context, u *account.User, action string, d 
 	return s.Store.AppendAudit(ctx, e)
 }
 
-// organization loads u's organization; one that fails to load is nil,
-// which the policy treats as not vetted.
-func (s *Service) organization(ctx context.Context, u *account.User) *account.Organization {
+// organization loads u's organization; one that is gone is nil, which the
+// policy treats as not vetted. Any other failure is an error, not a
+// quieter answer.
+func (s *Service) organization(ctx context.Context, u *account.User) (*account.Organization, error) {
 	o, err := s.Store.Organization(ctx, u.OrgID)
-	if err != nil {
-		return nil
+	if problem.Is(err, problem.NotFound) {
+		return nil, nil
 	}
-	return o
+	return o, err
 }
 
 // PasswordResult is what a password check decided.
@@ -182,7 +183,10 @@ func (s *Service) CheckPassword(ctx context.Context, email, pw string, k Keys, r
 		}
 		return s.record(ctx, u, "auth.sign_in", audit.Allow, reason, requestID)
 	})
-	res.Org = s.organization(ctx, u)
+	if err != nil {
+		return res, err
+	}
+	res.Org, err = s.organization(ctx, u)
 	return res, err
 }
 
@@ -254,7 +258,14 @@ func (s *Service) Resume(ctx context.Context, cookie string) (cur *Current, gone
 		return nil, true, s.Store.DeleteSession(ctx, sess.Hash)
 	}
 	u, err := s.Store.User(ctx, sess.UserID)
-	if err != nil || u.Disabled {
+	if problem.Is(err, problem.NotFound) {
+		return nil, false, nil
+	} else if err != nil {
+		// Not "signed out": a database that fails for a moment must not
+		// send everyone to the sign-in page.
+		return nil, false, err
+	}
+	if u.Disabled {
 		return nil, false, nil
 	}
 	on, err := s.Store.TOTPEnabled(ctx, u.ID)
@@ -268,7 +279,11 @@ func (s *Service) Resume(ctx context.Context, cookie string) (cur *Current, gone
 			return nil, false, err
 		}
 	}
-	return &Current{Session: sess, User: u, Org: s.organization(ctx, u), SecondFactor: on}, false, nil
+	org, err := s.organization(ctx, u)
+	if err != nil {
+		return nil, false, err
+	}
+	return &Current{Session: sess, User: u, Org: org, SecondFactor: on}, false, nil
 }
 
 // EndSession ends a session (hash, "" for none) and, when u is not nil,
@@ -323,10 +338,18 @@ func (s *Service) Authenticate(ctx context.Context, bearer string) (*Token, erro
 		return nil, unauthorized
 	}
 	u, err := s.Store.User(ctx, tok.UserID)
-	if err != nil || u.Disabled || u.OrgID != tok.OrgID {
+	if problem.Is(err, problem.NotFound) {
+		return nil, unauthorized
+	} else if err != nil {
+		return nil, err
+	}
+	if u.Disabled || u.OrgID != tok.OrgID {
 		return nil, unauthorized
 	}
-	org := s.organization(ctx, u)
+	org, err := s.organization(ctx, u)
+	if err != nil {
+		return nil, err
+	}
 	if Required(u, org) {
 		on, err := s.Store.TOTPEnabled(ctx, u.ID)
 		if err != nil {

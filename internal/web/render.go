@@ -170,6 +170,14 @@ func statusOf(k problem.Kind) int {
 // their cause.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	st := stateOf(r)
+	if r.Context().Err() != nil {
+		// The person closed the page, or the server is stopping: nobody
+		// reads an answer, and nothing failed on Puente's side. The log
+		// says so with nginx's 499, "client closed request".
+		s.log.Info("request abandoned", "ref", st.ref, "route", st.route, "err", err)
+		w.WriteHeader(statusClientClosed)
+		return
+	}
 	pe := problem.As(err)
 	status := statusOf(pe.Kind)
 	if pe.Kind == problem.Unavailable || pe.Kind == problem.TooMany {
@@ -189,6 +197,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		http.Error(w, i18n.T(st.lang, "error.internal")+" ("+st.ref+")", status)
 	}
 }
+
+// statusClientClosed is the status logged for a request its client gave up
+// on before it was answered.
+const statusClientClosed = 499
 
 type errorPage struct{ err *problem.Error }
 

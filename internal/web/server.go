@@ -77,7 +77,10 @@ type Config struct {
 	// Anonymous bounds the requests of no one signed in (shed.go); the
 	// zero value takes the defaults.
 	Anonymous AnonymousLimits
-	Now       func() time.Time
+	// Staff bounds the requests of signed-in people (shed.go); the zero
+	// value takes the defaults.
+	Staff StaffLimits
+	Now   func() time.Time
 }
 
 // Server is Puente's HTTP server.
@@ -96,6 +99,7 @@ type Server struct {
 	// anonRate and anonSlots bound requests from no one signed in (shed.go).
 	anonRate   *auth.Throttle
 	anonSlots  chan struct{}
+	staffSlots chan struct{}
 	practice   *practice.Library
 	journal    *audit.Log
 	referrals  *casework.Referrals
@@ -165,6 +169,7 @@ func New(cfg Config) (*Server, error) {
 		crossOrigin: http.NewCrossOriginProtection(),
 		anonRate:    auth.NewThrottle(cfg.Anonymous.orDefaults().Burst, cfg.Anonymous.orDefaults().Every),
 		anonSlots:   make(chan struct{}, cfg.Anonymous.orDefaults().InFlight),
+		staffSlots:  make(chan struct{}, cfg.Staff.orDefaults().InFlight),
 	}
 	s.metrics = newMetrics(s.registry)
 	sv := cfg.Services

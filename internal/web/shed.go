@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"runtime"
 	"strings"
 	"time"
 
@@ -23,6 +24,33 @@ const (
 	anonBurst    = 40
 	anonEvery    = 100 * time.Millisecond
 )
+
+// Signed-in staff are served at most staffPerCore requests a core at once;
+// a request over that waits for one of them to finish, up to staffWait,
+// then is refused like an anonymous one. Past what the machine can answer,
+// a queue without a bound keeps every core on requests whose person has
+// long given up, and every page becomes slow; with one, the pages that
+// are served stay fast and the rest are told at once to try again.
+const (
+	staffPerCore = 4
+	staffWait    = time.Second
+)
+
+// StaffLimits bound the requests of signed-in people (see shed).
+type StaffLimits struct {
+	InFlight int           // handled at once
+	Wait     time.Duration // the longest a request waits for its turn
+}
+
+func (l StaffLimits) orDefaults() StaffLimits {
+	if l.InFlight <= 0 {
+		l.InFlight = staffPerCore * runtime.GOMAXPROCS(0)
+	}
+	if l.Wait <= 0 {
+		l.Wait = staffWait
+	}
+	return l
+}
 
 // AnonymousLimits bound the requests of no one signed in (see shed).
 type AnonymousLimits struct {
@@ -48,7 +76,16 @@ func (l AnonymousLimits) orDefaults() AnonymousLimits {
 func (s *Server) shed(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := stateOf(r)
-		if st.user != nil || r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if st.user != nil {
+			if !s.staffTurn(r) {
+				s.refuseCheaply(w, st, http.StatusServiceUnavailable)
+				return
+			}
+			defer func() { <-s.staffSlots }()
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -68,6 +105,26 @@ func (s *Server) shed(next http.Handler) http.Handler {
 			s.refuseCheaply(w, st, http.StatusServiceUnavailable)
 		}
 	})
+}
+
+// staffTurn waits for one of the staff's slots, as long as the limits let
+// it and the person still waits, and reports whether it got one.
+func (s *Server) staffTurn(r *http.Request) bool {
+	select {
+	case s.staffSlots <- struct{}{}:
+		return true
+	default:
+	}
+	t := time.NewTimer(s.cfg.Staff.orDefaults().Wait)
+	defer t.Stop()
+	select {
+	case s.staffSlots <- struct{}{}:
+		return true
+	case <-t.C:
+		return false
+	case <-r.Context().Done():
+		return false
+	}
 }
 
 // refuseCheaply answers with a line of plain text in the person's

@@ -94,7 +94,7 @@ func newEnv(t testing.TB, db *store.DB) *env {
 
 // testAnonymous lets tests that walk every page anonymously do so from one
 // address; TestAnonymousFloodIsShed tries the real limits.
-var testAnonymous = AnonymousLimits{InFlight: 64, Burst: 1 << 20, Every: time.Millisecond}
+var testAnonymous = AnonymousLimits{InFlight: 64, Burst: 1 << 20, Every: time.Millisecond, SignInBurst: 1 << 20, SignInEvery: time.Millisecond}
 
 // testServices wires the services over db as cmd/puente does
 // (internal/wiring, which the web package's own tests cannot import), with

@@ -100,6 +100,7 @@ type Server struct {
 	anonRate   *auth.Throttle
 	anonSlots  chan struct{}
 	staffSlots chan struct{}
+	signInRate *auth.Throttle
 	practice   *practice.Library
 	journal    *audit.Log
 	referrals  *casework.Referrals
@@ -170,6 +171,7 @@ func New(cfg Config) (*Server, error) {
 		anonRate:    auth.NewThrottle(cfg.Anonymous.orDefaults().Burst, cfg.Anonymous.orDefaults().Every),
 		anonSlots:   make(chan struct{}, cfg.Anonymous.orDefaults().InFlight),
 		staffSlots:  make(chan struct{}, cfg.Staff.orDefaults().InFlight),
+		signInRate:  auth.NewThrottle(cfg.Anonymous.orDefaults().SignInBurst, cfg.Anonymous.orDefaults().SignInEvery),
 	}
 	s.metrics = newMetrics(s.registry)
 	sv := cfg.Services

@@ -25,6 +25,20 @@ const (
 	anonEvery    = 100 * time.Millisecond
 )
 
+// A password or a second-factor code may be tried from one address a
+// burst of signInBurst times, then once every signInEvery: room for an
+// office behind one address at the start of a shift, none for a flood.
+// Each try costs a lookup of the sign-in locks and, past them, an argon2id
+// hash; at the anonymous rate, 32 flooding addresses made 320 of them a
+// second and held staff pages at a p99 of over a second. The sign-in
+// service's own limits (signin.AddrLimit and the others) still lock an
+// address or an account after repeated failures; this only keeps a flood
+// from reaching them.
+const (
+	signInBurst = 20
+	signInEvery = 3 * time.Second
+)
+
 // Signed-in staff are served at most staffPerCore requests a core at once;
 // a request over that waits for one of them to finish, up to staffWait,
 // then is refused like an anonymous one. Past what the machine can answer,
@@ -57,6 +71,9 @@ type AnonymousLimits struct {
 	InFlight int           // handled at once, from every address together
 	Burst    int           // from one address, before its rate applies
 	Every    time.Duration // from one address, one more every Every
+	// SignInBurst and SignInEvery are the same for passwords and codes.
+	SignInBurst int
+	SignInEvery time.Duration
 }
 
 func (l AnonymousLimits) orDefaults() AnonymousLimits {
@@ -68,6 +85,12 @@ func (l AnonymousLimits) orDefaults() AnonymousLimits {
 	}
 	if l.Every <= 0 {
 		l.Every = anonEvery
+	}
+	if l.SignInBurst <= 0 {
+		l.SignInBurst = signInBurst
+	}
+	if l.SignInEvery <= 0 {
+		l.SignInEvery = signInEvery
 	}
 	return l
 }
@@ -89,7 +112,8 @@ func (s *Server) shed(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if !s.anonRate.Allow(s.clientIP(r), s.now()) {
+		ip := s.clientIP(r)
+		if !s.anonRate.Allow(ip, s.now()) || isSignInAttempt(r) && !s.signInRate.Allow(ip, s.now()) {
 			s.refuseCheaply(w, st, http.StatusTooManyRequests)
 			return
 		}
@@ -105,6 +129,11 @@ func (s *Server) shed(next http.Handler) http.Handler {
 			s.refuseCheaply(w, st, http.StatusServiceUnavailable)
 		}
 	})
+}
+
+// isSignInAttempt reports whether r tries a password or a code.
+func isSignInAttempt(r *http.Request) bool {
+	return r.Method == http.MethodPost && (r.URL.Path == "/login" || r.URL.Path == "/login/code")
 }
 
 // staffTurn waits for one of the staff's slots, as long as the limits let

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"puente/internal/demo"
 )
 
 // TestStaffPastTheLimitAreToldToComeBack: when every staff slot is taken,
@@ -60,5 +62,41 @@ func TestAbandonedRequestIsNotAFailure(t *testing.T) {
 	logs := e.logs.String()
 	if strings.Contains(logs, `"level":"ERROR"`) || !strings.Contains(logs, "request abandoned") {
 		t.Errorf("abandoned requests logged as failures, or not at all:\n%s", logs)
+	}
+}
+
+// TestPasswordFloodIsShedBeforeTheSignInService: with the real limits, one
+// address trying passwords is refused after a burst, cheaply, before the
+// sign-in service looks anything up or hashes anything (its attempts stop
+// reaching the audit log); a caseworker from another address signs in.
+func TestPasswordFloodIsShedBeforeTheSignInService(t *testing.T) {
+	e := sqliteEnv(t)
+	srv, ts := e.serverWith(func(c *Config) {
+		c.Anonymous = AnonymousLimits{}
+		c.TrustProxy = true
+	})
+	fe := &env{t: t, db: e.db, srv: srv, ts: ts, clock: e.clock, keys: e.keys, logs: e.logs}
+	flood := &browser{e: fe, cookies: map[string]string{}, header: http.Header{"X-Forwarded-For": {"203.0.113.9"}}}
+	token := flood.csrf("/login")
+	refused, served := 0, 0
+	for i := 0; i < 3*signInBurst; i++ {
+		res := flood.post("/login", form("email", "nobody@example.org", "password", "wrong horse battery", "csrf_token", token))
+		// The sign-in page answers (and may itself lock the account
+		// out); the shed answers a plain line with a time to retry.
+		if strings.Contains(res.body, "<html") {
+			served++
+		} else if res.StatusCode == http.StatusTooManyRequests && res.Header.Get("Retry-After") != "" {
+			refused++
+		} else {
+			t.Fatalf("attempt %d: %d %q", i+1, res.StatusCode, res.body)
+		}
+	}
+	if served > signInBurst || refused < 2*signInBurst {
+		t.Errorf("%d attempts from one address: %d reached the sign-in service, %d refused; want at most %d", 3*signInBurst, served, refused, signInBurst)
+	}
+	other := &browser{e: fe, cookies: map[string]string{}, header: http.Header{"X-Forwarded-For": {"198.51.100.7"}}}
+	res := other.post("/login", form("csrf_token", other.csrf("/login"), "email", "caseworker@"+demo.Domain, "password", demo.Password))
+	if res.StatusCode != http.StatusSeeOther {
+		t.Errorf("a caseworker from another address: %d", res.StatusCode)
 	}
 }

@@ -33,7 +33,7 @@ func Services(db *store.DB, kr *secret.Keyring, o Options) web.Services {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	gate := password.NewGate(0, 0)
+	gate := password.NewGate(password.GateLimits{})
 	return web.Services{
 		Cases:      &casework.Service{Store: db, Now: o.Now},
 		Referrals:  &casework.Referrals{Store: db, Now: o.Now},

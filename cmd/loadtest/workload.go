@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -85,7 +86,7 @@ func parseMix(s string) ([]weight, error) {
 	return out, nil
 }
 
-// picker chooses a route in proportion to its weight.
+// picker holds the routes and their weights.
 type picker struct {
 	routes []string
 	upTo   []int // running sums of the weights
@@ -103,18 +104,6 @@ func newPicker(mix []weight) picker {
 }
 
 func (p picker) total() int { return p.upTo[len(p.upTo)-1] }
-
-// pick returns the route for n, a number in [0, total): the first whose
-// running sum exceeds n, so each route gets exactly its weight's share of
-// the numbers.
-func (p picker) pick(n int) string {
-	for i, up := range p.upTo {
-		if n < up {
-			return p.routes[i]
-		}
-	}
-	return p.routes[len(p.routes)-1]
-}
 
 // routeOf names the route of a request the workload made, from its method
 // and URL, for the tables.
@@ -171,6 +160,14 @@ type workload struct {
 	pick     picker
 	eligible map[string][]*session
 	created  atomic.Int64
+
+	// The routes are dealt by smooth weighted round-robin (as nginx
+	// balances upstreams): each run of pick.total() requests holds every
+	// route exactly its weight's times, spread evenly, so even a short
+	// step makes every route (a dice roll per request left a 5% route out
+	// of fifty requests one time in thirteen).
+	mu      sync.Mutex
+	current []int
 }
 
 func newWorkload(base string, mix []weight, staff []*session) (*workload, error) {
@@ -188,11 +185,31 @@ func newWorkload(base string, mix []weight, staff []*session) (*workload, error)
 	return w, nil
 }
 
+// next returns the route of the next request.
+func (w *workload) next() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.current == nil {
+		w.current = make([]int, len(w.pick.routes))
+	}
+	best, lower := 0, 0
+	for i := range w.current {
+		weight := w.pick.upTo[i] - lower
+		lower = w.pick.upTo[i]
+		w.current[i] += weight
+		if w.current[i] > w.current[best] {
+			best = i
+		}
+	}
+	w.current[best] -= w.pick.total()
+	return w.pick.routes[best]
+}
+
 // target is the vegeta targeter. Vegeta calls it from many workers at
-// once: it only reads the sessions, and math/rand/v2's functions are safe
-// for concurrent use.
+// once: it reads the sessions, picks the route under a lock, and math/rand/v2's
+// functions are safe for concurrent use.
 func (w *workload) target(t *vegeta.Target) error {
-	route := w.pick.pick(rand.IntN(w.pick.total()))
+	route := w.next()
 	cands := w.eligible[route]
 	w.request(t, route, cands[rand.IntN(len(cands))])
 	return nil

@@ -36,31 +36,6 @@ func TestParseMix(t *testing.T) {
 // Every number in [0, total) picks a route, and each route gets exactly
 // as many numbers as its weight: drawn uniformly, the routes come in
 // proportion to their weights.
-func TestPickerGivesEachRouteItsWeight(t *testing.T) {
-	mix, err := parseMix(defaultMix)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := newPicker(mix)
-	if p.total() != 100 {
-		t.Fatalf("total = %d, want 100", p.total())
-	}
-	got := map[string]int{}
-	for n := range p.total() {
-		got[p.pick(n)]++
-	}
-	want := map[string]int{}
-	for _, w := range mix {
-		want[w.route] = w.n
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("numbers per route (-want +got):\n%s", diff)
-	}
-	if first, last := p.pick(0), p.pick(99); first != routeDashboard || last != routeCreate {
-		t.Errorf("pick(0) = %s, pick(99) = %s; want the first and last routes", first, last)
-	}
-}
-
 // Each route's request is named back as that route in the tables, and the
 // forms carry the session's token.
 func TestRequestsAreNamedByTheirRoute(t *testing.T) {
@@ -127,5 +102,34 @@ func TestOnlyThisMachine(t *testing.T) {
 	}
 	if _, err := parseFlags([]string{"--url", "http://192.0.2.1:8080"}, &strings.Builder{}); err == nil {
 		t.Error("the command accepted a target on another machine")
+	}
+}
+
+// TestWorkloadSpreadsEveryRoute: every run of a hundred requests under the
+// default mix holds each route exactly its weight's times, and even the
+// first fifty hold every route.
+func TestWorkloadSpreadsEveryRoute(t *testing.T) {
+	mix, err := parseMix(defaultMix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &workload{pick: newPicker(mix)}
+	want := map[string]int{}
+	for _, m := range mix {
+		want[m.route] = m.n
+	}
+	for run := range 3 {
+		got := map[string]int{}
+		for i := range w.pick.total() {
+			got[w.next()]++
+			if run == 0 && i == 49 && len(got) != len(mix) {
+				t.Errorf("the first fifty requests make %d routes of %d: %v", len(got), len(mix), got)
+			}
+		}
+		for r, n := range want {
+			if got[r] != n {
+				t.Errorf("run %d: %s %d times, want %d", run, r, got[r], n)
+			}
+		}
 	}
 }

@@ -2,11 +2,7 @@ package store
 
 import (
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/rand"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 
@@ -22,54 +18,27 @@ const (
 	recoveryKeyPurpose = "mfa-recovery"
 )
 
-// totpSealVersion starts every sealed secret, so a future format can be
-// told apart from this one.
-const totpSealVersion = 1
-
 // totpAAD binds a sealed secret to its user: a ciphertext copied into
 // another user's row does not open there.
-func totpAAD(userID int64) []byte { return []byte("user_totp/" + strconv.FormatInt(userID, 10)) }
+func totpAAD(userID int64) string { return "user_totp/" + strconv.FormatInt(userID, 10) }
 
-// totpAEAD is AES-256-GCM under the keyring's "totp" subkey. TOTP secrets
-// are not per-record data like a case, so they need no data key of their
-// own: one derived key, kept outside the database, is enough to make a
-// stolen copy of the database useless for computing anyone's codes.
-func (db *DB) totpAEAD() (cipher.AEAD, error) {
+// sealTOTP seals secret with the keyring's "totp" Sealer. TOTP secrets are
+// not per-record data like a case, so they need no data key of their own:
+// one derived key, kept outside the database, is enough to make a stolen
+// copy of the database useless for computing anyone's codes.
+func (db *DB) sealTOTP(userID int64, secret string) ([]byte, error) {
 	if err := db.requireKeys(); err != nil {
 		return nil, err
 	}
-	block, err := aes.NewCipher(db.keys.Derive(totpKeyPurpose))
-	if err != nil {
-		return nil, fmt.Errorf("totp key: %w", err)
-	}
-	return cipher.NewGCM(block)
-}
-
-// sealTOTP encrypts secret as version (1) | nonce (12) | ciphertext and tag.
-func (db *DB) sealTOTP(userID int64, secret string) ([]byte, error) {
-	aead, err := db.totpAEAD()
-	if err != nil {
-		return nil, err
-	}
-	out := make([]byte, 1+aead.NonceSize(), 1+aead.NonceSize()+len(secret)+aead.Overhead())
-	out[0] = totpSealVersion
-	if _, err := rand.Read(out[1:]); err != nil {
-		return nil, fmt.Errorf("seal totp secret: %w", err)
-	}
-	return aead.Seal(out, out[1:], []byte(secret), totpAAD(userID)), nil
+	return db.keys.Sealer(totpKeyPurpose).Seal([]byte(secret), totpAAD(userID)), nil
 }
 
 // openTOTP reverses sealTOTP.
 func (db *DB) openTOTP(userID int64, sealed []byte) (string, error) {
-	aead, err := db.totpAEAD()
-	if err != nil {
+	if err := db.requireKeys(); err != nil {
 		return "", err
 	}
-	n := 1 + aead.NonceSize()
-	if len(sealed) < n+aead.Overhead() || sealed[0] != totpSealVersion {
-		return "", errors.New("open totp secret: bad format")
-	}
-	plain, err := aead.Open(nil, sealed[1:n], sealed[n:], totpAAD(userID))
+	plain, err := db.keys.Sealer(totpKeyPurpose).Open(sealed, totpAAD(userID))
 	if err != nil {
 		return "", fmt.Errorf("open totp secret: %w", err)
 	}

@@ -2,6 +2,9 @@ package store_test
 
 import (
 	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
 	"fmt"
 	"strings"
 	"sync"
@@ -264,6 +267,39 @@ func TestSessionSecondFactor(t *testing.T) {
 		}
 		if err := db.MarkSessionSecondFactor(ctx, "no-such-session"); problem.KindOf(err) != problem.NotFound {
 			t.Errorf("marking a missing session: %v, want not found", err)
+		}
+	})
+}
+
+// TestTOTPSealedBeforeTheSealerStillOpens: a secret sealed as the store
+// sealed them before secret.Sealer (AES-256-GCM under the "totp" key,
+// version 1 | nonce | ciphertext, bound to "user_totp/<id>") opens as
+// before: moving the code lost no one's second factor.
+func TestTOTPSealedBeforeTheSealerStillOpens(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		kr, err := secret.NewKeyring()
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.UseKeyring(kr)
+		org := mustOrg(t, db, "Frontera Legal", account.US)
+		u := mustUser(t, db, org.ID, "cw@example.org", account.Caseworker)
+		want := newSecret(t)
+		block, err := aes.NewCipher(kr.Derive("totp"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		aead, _ := cipher.NewGCM(block)
+		old := make([]byte, 1+aead.NonceSize())
+		old[0] = 1
+		rand.Read(old[1:])
+		old = aead.Seal(old, old[1:], []byte(want), fmt.Appendf(nil, "user_totp/%d", u.ID))
+		if _, err := db.SQL().ExecContext(ctx, db.Rebind("INSERT INTO user_totp (user_id, secret_ct, enabled_at, last_step) VALUES (?, ?, NULL, 0)"), u.ID, old); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.TOTP(ctx, u.ID)
+		if err != nil || got.Secret != want {
+			t.Fatalf("a secret sealed the old way: %+v, %v", got, err)
 		}
 	})
 }

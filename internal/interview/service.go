@@ -10,6 +10,7 @@ import (
 	"puente/internal/access"
 	"puente/internal/audit"
 	"puente/internal/casework"
+	"puente/internal/keyset"
 	"puente/internal/problem"
 	"puente/internal/screening"
 )
@@ -26,6 +27,13 @@ type Summary struct {
 	UpdatedAt time.Time
 }
 
+// Label is the determination under jurisdiction j ("us", "mx", "un"), or
+// "" when there is none yet. Templates call it with a plain string, which
+// indexing Labels cannot take.
+func (s Summary) Label(j string) screening.Label {
+	return s.Labels[screening.Jurisdiction(j)]
+}
+
 // Store is what the interview service needs from storage.
 type Store interface {
 	Atomic(ctx context.Context, fn func(ctx context.Context) error) error
@@ -33,7 +41,7 @@ type Store interface {
 	CreateScreening(ctx context.Context, r *Record) error
 	Screening(ctx context.Context, id int64) (*Record, error)
 	SaveScreening(ctx context.Context, r *Record) error
-	Screenings(ctx context.Context, org, createdBy int64) ([]Summary, error)
+	Screenings(ctx context.Context, org, createdBy int64, after keyset.Cursor, limit int) ([]Summary, error)
 	CaseAccess(ctx context.Context, id int64, now time.Time) (access.Resource, error)
 	Case(ctx context.Context, id int64, classes []access.Class) (*casework.Case, error)
 	AppendAudit(ctx context.Context, e *audit.Entry) error
@@ -235,18 +243,39 @@ func (s *Service) LinkNewCase(ctx context.Context, rq casework.Request, id, case
 	})
 }
 
-// List returns the organization's screenings for a supervisor and the
-// actor's own otherwise.
-func (s *Service) List(ctx context.Context, rq casework.Request) ([]Summary, error) {
+// PageSize is how many screenings a list shows at once.
+const PageSize = 50
+
+// Page is one page of a list of screenings, newest first; Next is where
+// the following page starts, zero on the last.
+type Page struct {
+	Screenings []Summary
+	Next       keyset.Cursor
+}
+
+// List returns a page of the organization's screenings for a supervisor
+// and of the actor's own otherwise, starting after the cursor after (from
+// the newest when it is zero).
+func (s *Service) List(ctx context.Context, rq casework.Request, after keyset.Cursor) (Page, error) {
 	d := access.Decide(rq.Actor, access.ScreeningRead, access.Resource{})
 	if !d.Allowed {
-		return nil, problem.New(problem.Forbidden, "error.forbidden")
+		return Page{}, problem.New(problem.Forbidden, "error.forbidden")
 	}
 	by := rq.Actor.UserID
 	if access.Allow(rq.Actor, access.ScreeningRead, access.Resource{OrgID: rq.Actor.OrgID, Creator: -1}) {
 		by = 0 // may read everyone's: a supervisor
 	}
-	return s.Store.Screenings(ctx, rq.Actor.OrgID, by)
+	list, err := s.Store.Screenings(ctx, rq.Actor.OrgID, by, after, PageSize+1)
+	if err != nil {
+		return Page{}, err
+	}
+	p := Page{Screenings: list}
+	if len(list) > PageSize {
+		p.Screenings = list[:PageSize]
+		last := p.Screenings[PageSize-1]
+		p.Next = keyset.Of(last.UpdatedAt, last.ID)
+	}
+	return p, nil
 }
 
 // AnswersProblem turns the engine's validation error into Puente's error

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"puente/internal/interview"
+	"puente/internal/keyset"
 	"puente/internal/problem"
 	"puente/internal/screening"
 )
@@ -143,16 +144,22 @@ func (db *DB) Screening(ctx context.Context, id int64) (*interview.Record, error
 	return &r, nil
 }
 
-// Screenings lists an organization's interviews, newest first; createdBy
-// narrows them to one interviewer when not zero. Nothing sealed is read.
-func (db *DB) Screenings(ctx context.Context, org, createdBy int64) ([]interview.Summary, error) {
+// Screenings lists an organization's interviews, newest first: at most
+// limit of them, from the one after the cursor after (the start when it is
+// zero); createdBy narrows them to one interviewer when not zero. Nothing
+// sealed is read.
+func (db *DB) Screenings(ctx context.Context, org, createdBy int64, after keyset.Cursor, limit int) ([]interview.Summary, error) {
 	query := `SELECT id, created_by, case_id, status, form, us_label, mx_label, un_label, created_at, updated_at FROM screenings WHERE org_id = ?`
 	args := []any{org}
 	if createdBy != 0 {
 		query += " AND created_by = ?"
 		args = append(args, createdBy)
 	}
-	rows, err := db.q(ctx).QueryContext(ctx, query+" ORDER BY updated_at DESC, id DESC LIMIT 500", args...)
+	if !after.IsZero() {
+		query += " AND (updated_at, id) < (?, ?)"
+		args = append(args, micros(after.At), after.ID)
+	}
+	rows, err := db.q(ctx).QueryContext(ctx, query+" ORDER BY updated_at DESC, id DESC LIMIT ?", append(args, limit)...)
 	if err != nil {
 		return nil, translate(err)
 	}

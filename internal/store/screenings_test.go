@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"puente/internal/interview"
+	"puente/internal/keyset"
 	"puente/internal/screening"
 	"puente/internal/store"
 	"puente/internal/store/storetest"
@@ -48,11 +49,11 @@ func TestScreeningRoundTrip(t *testing.T) {
 		if got.Status != interview.Completed || got.Results["us"].Determination != results["us"].Determination || got.CaseID == nil || *got.CaseID != c.ID {
 			t.Errorf("after completion: %+v", got)
 		}
-		list, err := db.Screenings(ctx, e.own.ID, 0)
+		list, err := db.Screenings(ctx, e.own.ID, 0, keyset.Cursor{}, 50)
 		if err != nil || len(list) != 1 || list[0].Labels["us"] != results["us"].Determination {
 			t.Fatalf("list: %+v %v", list, err)
 		}
-		if mine, _ := db.Screenings(ctx, e.own.ID, e.supervisor.ID); len(mine) != 0 {
+		if mine, _ := db.Screenings(ctx, e.own.ID, e.supervisor.ID, keyset.Cursor{}, 50); len(mine) != 0 {
 			t.Errorf("another interviewer's list shows %d", len(mine))
 		}
 		if text := tableText(t, db); strings.Contains(text, "CanaryScreeningNote") || strings.Contains(text, `"PU08"`) {

@@ -5,6 +5,7 @@ import (
 
 	"puente/internal/access"
 	"puente/internal/interview"
+	"puente/internal/keyset"
 	"puente/internal/problem"
 	"puente/internal/screening"
 )
@@ -61,14 +62,23 @@ func containsJurisdiction(j screening.Jurisdiction) bool {
 }
 
 func (s *Server) apiScreeningList(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.interviews.List(r.Context(), caseRequest(r))
+	after, err := keyset.Parse(r.URL.Query().Get("after"))
+	if err != nil {
+		return &problem.Error{Kind: problem.Invalid, Key: "error.invalid", Fields: []problem.FieldError{{Field: "after", Key: "error.page_cursor"}}}
+	}
+	page, err := s.interviews.List(r.Context(), caseRequest(r), after)
 	if err != nil {
 		return err
 	}
+	list := page.Screenings
 	if list == nil {
 		list = []interview.Summary{}
 	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"screenings": list})
+	out := map[string]any{"screenings": list}
+	if !page.Next.IsZero() {
+		out["next"] = page.Next.String()
+	}
+	s.writeJSON(w, http.StatusOK, out)
 	return nil
 }
 

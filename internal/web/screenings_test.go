@@ -3,12 +3,16 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/http"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"puente/internal/interview"
 	"puente/internal/screening"
 )
 
@@ -189,4 +193,80 @@ func TestScreeningEvaluateAPI(t *testing.T) {
 	if status != http.StatusUnprocessableEntity || !strings.Contains(fmt.Sprint(body), "answers.SM01") || !strings.Contains(fmt.Sprint(body), "answers.XX01") {
 		t.Fatalf("bad answers: %d %v", status, body)
 	}
+}
+
+// TestScreeningListPagesWithRows: the screenings list with rows in it (it
+// once answered 500 as soon as it had one), fifty a page, newest first,
+// every screening on exactly one page, for the interviewer (their own) and
+// for the supervisor (everyone's in the organization), and a page link
+// that is not one is a clear error.
+func TestScreeningListPagesWithRows(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		screener, sup := e.user("screener"), e.user("supervisor.juarez")
+		if screener.OrgID != sup.OrgID {
+			t.Fatal("the demo screener and supervisor.juarez are no longer in one organization")
+		}
+		mine := map[string]bool{}
+		for i := range 70 {
+			by := screener.ID
+			if i%7 == 0 {
+				by = sup.ID
+			}
+			r := &interview.Record{OrgID: screener.OrgID, CreatedBy: by, Status: interview.InProgress, Form: interview.FullForm, Language: "es"}
+			if err := e.db.CreateScreening(t.Context(), r); err != nil {
+				t.Fatal(err)
+			}
+			if by == screener.ID {
+				mine[strconv.FormatInt(r.ID, 10)] = true
+			}
+			if i%2 == 0 {
+				e.clock.Add(time.Second) // and some updated in the same instant
+			}
+		}
+		linkRE := regexp.MustCompile(`<a href="/screenings/(\d+)">#`)
+		for _, who := range []struct {
+			local string
+			want  int
+		}{{"screener", len(mine)}, {"supervisor.juarez", 70}} {
+			b := e.signIn(who.local)
+			seen := map[string]bool{}
+			path, pages := "/screenings", 0
+			for path != "" {
+				if pages++; pages > 5 {
+					t.Fatalf("%s: the list does not end", who.local)
+				}
+				res := b.get(path)
+				if res.StatusCode != http.StatusOK {
+					t.Fatalf("%s %s: %d\n%s", who.local, path, res.StatusCode, res.body)
+				}
+				ids := linkRE.FindAllStringSubmatch(res.body, -1)
+				if len(ids) == 0 || len(ids) > interview.PageSize {
+					t.Fatalf("%s %s: %d screenings on the page", who.local, path, len(ids))
+				}
+				for _, m := range ids {
+					if seen[m[1]] {
+						t.Fatalf("%s: screening %s on two pages", who.local, m[1])
+					}
+					if who.local == "screener" && !mine[m[1]] {
+						t.Fatalf("the screener's list shows screening %s, someone else's", m[1])
+					}
+					seen[m[1]] = true
+				}
+				path = ""
+				if m := regexp.MustCompile(`href="([^"]+)" id="older-screenings"`).FindStringSubmatch(res.body); m != nil {
+					path = html.UnescapeString(m[1])
+					if !strings.Contains(res.body, "Entrevistas anteriores") {
+						t.Errorf("%s: the link to older screenings is not in Spanish", who.local)
+					}
+				}
+			}
+			if pages < 2 || len(seen) != who.want {
+				t.Errorf("%s: %d pages, %d screenings; want %d", who.local, pages, len(seen), who.want)
+			}
+		}
+		b := e.signIn("screener")
+		if res := b.get("/screenings?after=not-a-page"); res.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("a made-up page link: %d", res.StatusCode)
+		}
+	})
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"puente/internal/glossary"
 	"puente/internal/htcds"
 	"puente/internal/interview"
+	"puente/internal/keyset"
 	"puente/internal/problem"
 	"puente/internal/screening"
 )
@@ -34,14 +36,22 @@ var answerValues = []screening.Answer{screening.Yes, screening.No, screening.Unk
 type screeningListData struct {
 	Screenings []interview.Summary
 	UserName   map[int64]string
+	Older      string // the next page's address, or ""
 }
 
 func (s *Server) screeningList(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.interviews.List(r.Context(), caseRequest(r))
+	after, err := keyset.Parse(r.URL.Query().Get("after"))
+	if err != nil {
+		return problem.New(problem.Invalid, "error.page_cursor")
+	}
+	page, err := s.interviews.List(r.Context(), caseRequest(r), after)
 	if err != nil {
 		return err
 	}
-	d := screeningListData{Screenings: list, UserName: map[int64]string{}}
+	d := screeningListData{Screenings: page.Screenings, UserName: map[int64]string{}}
+	if !page.Next.IsZero() {
+		d.Older = "/screenings?" + url.Values{"after": {page.Next.String()}}.Encode()
+	}
 	if d.UserName, err = s.admin.StaffNames(r.Context(), caseRequest(r), stateOf(r).user.OrgID); err != nil {
 		return err
 	}

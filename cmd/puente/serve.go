@@ -96,6 +96,12 @@ Examples:
 		case serr != nil:
 			return serr
 		case err == nil:
+			// Statistics for the tables just filled, before the first
+			// request: until autovacuum gets to them, PostgreSQL plans
+			// for empty tables.
+			if err := db.Analyze(ctx); err != nil {
+				return fmt.Errorf("serve --demo: analyze the demo data: %w", err)
+			}
 			printLogins(out, logins)
 		case marked == "1":
 			printLogins(out, demo.Logins())

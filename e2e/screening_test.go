@@ -75,6 +75,18 @@ func TestSpanishInterviewForLaborTrafficking(t *testing.T) {
 		b.fail("the US result lacks an explanation or its law: %q", explanation)
 	}
 	b.screenshot("screening-es-result.png")
+
+	// The list with this interview in it, on a small phone.
+	b.do("emulate a 360 px phone", chromedp.EmulateViewport(360, 740, chromedp.EmulatePortrait, chromedp.EmulateMobile))
+	b.do("open the list", chromedp.Navigate(app+"/screenings"))
+	b.waitText("h1", "Entrevistas de detección")
+	b.waitText("table tbody tr td:nth-child(2)", "Terminada")
+	fits, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
+	if err != nil || !fits {
+		b.fail("the screenings list scrolls sideways at 360 px (%v)", err)
+	}
+	b.screenshot("screenings-es-phone.png")
+	b.screenshotOf(".table-wrap", "screenings-es-phone-table.png")
 }
 
 // answered reads how many answers the interview page says it has; "" while

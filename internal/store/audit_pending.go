@@ -83,14 +83,17 @@ func (db *DB) SweepPending(ctx context.Context, cutoff time.Time) (int, error) {
 	for {
 		var n int
 		err := db.tx(ctx, func(q queryer) error {
-			var entries []*audit.Entry
 			rows, err := q.QueryContext(ctx, `DELETE FROM audit_pending WHERE id IN (
 				SELECT id FROM audit_pending WHERE at < ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
 				RETURNING id, at, actor_id, roles, org_id, action, record, decision, reason, request_id`, before, maxBatch)
 			if err != nil {
 				return translate(err)
 			}
-			var ids []int64
+			type pending struct {
+				id    int64
+				entry *audit.Entry
+			}
+			var claimed []pending
 			for rows.Next() {
 				var e audit.Entry
 				var id, at int64
@@ -100,20 +103,16 @@ func (db *DB) SweepPending(ctx context.Context, cutoff time.Time) (int, error) {
 					return translate(err)
 				}
 				e.At, e.Decision = fromMicros(at), audit.Decision(decision)
-				entries, ids = append(entries, &e), append(ids, id)
+				claimed = append(claimed, pending{id, &e})
 			}
 			if err := rows.Close(); err != nil {
 				return translate(err)
 			}
 			// RETURNING gives no order: the chain takes them as written.
-			order := make([]int, len(ids))
-			for i := range order {
-				order[i] = i
-			}
-			slices.SortFunc(order, func(a, b int) int { return cmp.Compare(ids[a], ids[b]) })
-			sorted := make([]*audit.Entry, len(order))
-			for i, j := range order {
-				sorted[i] = entries[j]
+			slices.SortFunc(claimed, func(a, b pending) int { return cmp.Compare(a.id, b.id) })
+			sorted := make([]*audit.Entry, len(claimed))
+			for i, p := range claimed {
+				sorted[i] = p.entry
 			}
 			n = len(sorted)
 			return db.appendAudit(ctx, q, sorted)
